@@ -1,0 +1,42 @@
+/* ocg-event-source.h: the server's event stream, kept connected
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ocg-client.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  OCG_EVENT_SOURCE_STOPPED,
+  OCG_EVENT_SOURCE_CONNECTING,
+  OCG_EVENT_SOURCE_CONNECTED,
+  OCG_EVENT_SOURCE_RECONNECTING,
+  OCG_EVENT_SOURCE_FAILED,
+} OcgEventSourceState;
+
+GType ocg_event_source_state_get_type (void);
+#define OCG_TYPE_EVENT_SOURCE_STATE (ocg_event_source_state_get_type ())
+
+#define OCG_TYPE_EVENT_SOURCE (ocg_event_source_get_type ())
+G_DECLARE_FINAL_TYPE (OcgEventSource, ocg_event_source, OCG, EVENT_SOURCE, GObject)
+
+OcgEventSource      *ocg_event_source_new                (OcgClient      *client,
+                                                          const char     *path);
+void                 ocg_event_source_start              (OcgEventSource *self);
+void                 ocg_event_source_stop               (OcgEventSource *self);
+void                 ocg_event_source_reconnect_now      (OcgEventSource *self);
+OcgEventSourceState  ocg_event_source_get_state          (OcgEventSource *self);
+const GError        *ocg_event_source_get_error          (OcgEventSource *self);
+gint64               ocg_event_source_get_reconnect_time (OcgEventSource *self);
+gint64               ocg_event_source_get_retry          (OcgEventSource *self);
+void                 ocg_event_source_set_reconnect      (OcgEventSource *self,
+                                                          gboolean        reconnect);
+void                 ocg_event_source_set_watchdog       (OcgEventSource *self,
+                                                          guint           seconds);
+void                 ocg_event_source_set_backoff        (OcgEventSource *self,
+                                                          guint           initial_ms,
+                                                          guint           max_ms);
+
+G_END_DECLS

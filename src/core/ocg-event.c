@@ -1,0 +1,525 @@
+/* ocg-event.c
+ *
+ * The fast path reads a message.part.delta frame with a small scanner that
+ * decodes only the strings it keeps. Anything it does not expect (another
+ * type, a member of another JSON type, a syntax it does not accept) sends the
+ * frame to json-glib, which is the judge of what is valid JSON.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ocg-event.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (ocg-event-error-quark, ocg_event_error)
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} Scanner;
+
+static inline void
+skip_ws (Scanner *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+    s->p++;
+}
+
+static inline gboolean
+expect (Scanner *s,
+        char     c)
+{
+  skip_ws (s);
+  if (s->p < s->end && *s->p == c)
+    {
+      s->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (Scanner  *s,
+           gunichar *out)
+{
+  gunichar v = 0;
+
+  if (s->end - s->p < 4)
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    {
+      int h = hex_value (s->p[i]);
+
+      if (h < 0)
+        return FALSE;
+      v = (v << 4) | (gunichar) h;
+    }
+  s->p += 4;
+  *out = v;
+  return TRUE;
+}
+
+/* Scans a string at s->p (after skipping whitespace). When @out is not NULL
+ * the decoded value is appended to it. The input is valid UTF-8 already. */
+static gboolean
+scan_string (Scanner *s,
+             GString *out)
+{
+  skip_ws (s);
+  if (s->p >= s->end || *s->p != '"')
+    return FALSE;
+  s->p++;
+
+  for (;;)
+    {
+      const char *start = s->p;
+
+      while (s->p < s->end && *s->p != '"' && *s->p != '\\' && (guchar) *s->p >= 0x20)
+        s->p++;
+      if (out != NULL && s->p > start)
+        g_string_append_len (out, start, s->p - start);
+      if (s->p >= s->end || (guchar) *s->p < 0x20)
+        return FALSE;
+      if (*s->p == '"')
+        {
+          s->p++;
+          return TRUE;
+        }
+
+      /* An escape */
+      s->p++;
+      if (s->p >= s->end)
+        return FALSE;
+      {
+        char c = *s->p++;
+        char simple = 0;
+
+        switch (c)
+          {
+          case '"': simple = '"'; break;
+          case '\\': simple = '\\'; break;
+          case '/': simple = '/'; break;
+          case 'b': simple = '\b'; break;
+          case 'f': simple = '\f'; break;
+          case 'n': simple = '\n'; break;
+          case 'r': simple = '\r'; break;
+          case 't': simple = '\t'; break;
+          case 'u':
+            {
+              gunichar u;
+
+              if (!read_hex4 (s, &u))
+                return FALSE;
+              if (u >= 0xD800 && u <= 0xDBFF)
+                {
+                  gunichar lo;
+
+                  /* Only a proper pair takes the fast path */
+                  if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u')
+                    return FALSE;
+                  s->p += 2;
+                  if (!read_hex4 (s, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                    return FALSE;
+                  u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                }
+              else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
+                return FALSE;
+              if (out != NULL)
+                g_string_append_unichar (out, u);
+            }
+            break;
+          default:
+            return FALSE;
+          }
+        if (simple != 0 && out != NULL)
+          g_string_append_c (out, simple);
+      }
+    }
+}
+
+static gboolean skip_value (Scanner *s, int depth);
+
+static gboolean
+skip_container (Scanner *s,
+                char     close,
+                int      depth)
+{
+  gboolean is_object = close == '}';
+
+  if (depth > 64)
+    return FALSE;
+  if (expect (s, close))
+    return TRUE;
+  for (;;)
+    {
+      if (is_object && (!scan_string (s, NULL) || !expect (s, ':')))
+        return FALSE;
+      if (!skip_value (s, depth + 1))
+        return FALSE;
+      if (expect (s, close))
+        return TRUE;
+      if (!expect (s, ','))
+        return FALSE;
+    }
+}
+
+static gboolean
+skip_literal (Scanner    *s,
+              const char *word)
+{
+  gsize len = strlen (word);
+
+  if ((gsize) (s->end - s->p) < len || memcmp (s->p, word, len) != 0)
+    return FALSE;
+  s->p += len;
+  return TRUE;
+}
+
+static gboolean
+skip_number (Scanner *s)
+{
+  const char *start = s->p;
+
+  if (s->p < s->end && *s->p == '-')
+    s->p++;
+  if (s->p >= s->end || !g_ascii_isdigit (*s->p))
+    return FALSE;
+  if (*s->p == '0')
+    s->p++;
+  else
+    while (s->p < s->end && g_ascii_isdigit (*s->p))
+      s->p++;
+  if (s->p < s->end && *s->p == '.')
+    {
+      s->p++;
+      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
+        return FALSE;
+      while (s->p < s->end && g_ascii_isdigit (*s->p))
+        s->p++;
+    }
+  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+    {
+      s->p++;
+      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+        s->p++;
+      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
+        return FALSE;
+      while (s->p < s->end && g_ascii_isdigit (*s->p))
+        s->p++;
+    }
+  return s->p > start;
+}
+
+static gboolean
+skip_value (Scanner *s,
+            int      depth)
+{
+  skip_ws (s);
+  if (s->p >= s->end)
+    return FALSE;
+  switch (*s->p)
+    {
+    case '"':
+      return scan_string (s, NULL);
+    case '{':
+      s->p++;
+      return skip_container (s, '}', depth);
+    case '[':
+      s->p++;
+      return skip_container (s, ']', depth);
+    case 't':
+      return skip_literal (s, "true");
+    case 'f':
+      return skip_literal (s, "false");
+    case 'n':
+      return skip_literal (s, "null");
+    default:
+      return skip_number (s);
+    }
+}
+
+/* Reads a string member value into a new string */
+static gboolean
+take_string (Scanner  *s,
+             char    **out,
+             gsize    *out_len)
+{
+  GString *str = g_string_new (NULL);
+
+  if (!scan_string (s, str) || *out != NULL)
+    {
+      g_string_free (str, TRUE);
+      return FALSE;
+    }
+  if (out_len != NULL)
+    *out_len = str->len;
+  *out = g_string_free (str, FALSE);
+  return TRUE;
+}
+
+#define KEY_IS(key, lit) ((key)->len == sizeof (lit) - 1 && memcmp ((key)->str, lit, sizeof (lit) - 1) == 0)
+
+static gboolean
+scan_delta_properties (Scanner  *s,
+                       OcgEvent *event)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  if (!expect (s, '{'))
+    return FALSE;
+  if (expect (s, '}'))
+    return FALSE;
+  for (;;)
+    {
+      gboolean ok;
+
+      g_string_truncate (key, 0);
+      if (!scan_string (s, key) || !expect (s, ':'))
+        return FALSE;
+      skip_ws (s);
+
+      if (KEY_IS (key, "sessionID"))
+        ok = take_string (s, &event->session_id, NULL);
+      else if (KEY_IS (key, "messageID"))
+        ok = take_string (s, &event->message_id, NULL);
+      else if (KEY_IS (key, "partID"))
+        ok = take_string (s, &event->part_id, NULL);
+      else if (KEY_IS (key, "field"))
+        ok = take_string (s, &event->field, NULL);
+      else if (KEY_IS (key, "delta"))
+        ok = take_string (s, &event->delta, &event->delta_len);
+      else
+        ok = skip_value (s, 1);
+      if (!ok)
+        return FALSE;
+      if (expect (s, '}'))
+        return TRUE;
+      if (!expect (s, ','))
+        return FALSE;
+    }
+}
+
+/* Scans {"id", "type", "properties"} (or a global frame's payload). Fails
+ * unless it is a well-formed message.part.delta with string members. The
+ * properties may come before the type: their position is remembered. */
+static gboolean
+scan_frame (Scanner  *s,
+            OcgEvent *event,
+            int       depth)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+  const char *properties = NULL;
+  gboolean is_delta = FALSE;
+
+  if (depth > 1 || !expect (s, '{') || expect (s, '}'))
+    return FALSE;
+  for (;;)
+    {
+      gboolean ok;
+
+      g_string_truncate (key, 0);
+      if (!scan_string (s, key) || !expect (s, ':'))
+        return FALSE;
+      skip_ws (s);
+
+      if (KEY_IS (key, "type"))
+        {
+          ok = take_string (s, &event->type, NULL);
+          if (ok && strcmp (event->type, "message.part.delta") != 0)
+            return FALSE;
+          is_delta = ok;
+        }
+      else if (KEY_IS (key, "properties"))
+        {
+          if (properties != NULL)
+            return FALSE;
+          properties = s->p;
+          ok = skip_value (s, 1);
+        }
+      else if (KEY_IS (key, "payload"))
+        ok = scan_frame (s, event, depth + 1);
+      else if (KEY_IS (key, "directory") && depth == 0)
+        ok = take_string (s, &event->directory, NULL);
+      else
+        ok = skip_value (s, 1);
+      if (!ok)
+        return FALSE;
+      if (expect (s, '}'))
+        break;
+      if (!expect (s, ','))
+        return FALSE;
+    }
+
+  if (properties != NULL)
+    {
+      Scanner sub = { properties, s->end };
+
+      if (!is_delta || !scan_delta_properties (&sub, event))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+try_fast_path (const char *data,
+               gsize       len,
+               OcgEvent   *event)
+{
+  Scanner s = { data, data + len };
+
+  if (!scan_frame (&s, event, 0))
+    return FALSE;
+  skip_ws (&s);
+  return s.p == s.end &&
+         event->type != NULL &&
+         event->part_id != NULL && event->field != NULL && event->delta != NULL;
+}
+
+static void
+clear_event (OcgEvent *event)
+{
+  g_clear_pointer (&event->type, g_free);
+  g_clear_pointer (&event->directory, g_free);
+  g_clear_pointer (&event->properties, json_object_unref);
+  g_clear_pointer (&event->session_id, g_free);
+  g_clear_pointer (&event->message_id, g_free);
+  g_clear_pointer (&event->part_id, g_free);
+  g_clear_pointer (&event->field, g_free);
+  g_clear_pointer (&event->delta, g_free);
+  event->delta_len = 0;
+}
+
+static char *
+dup_member (JsonObject *object,
+            const char *name,
+            gsize      *len)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  const char *str;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  str = json_node_get_string (node);
+  if (len != NULL)
+    *len = strlen (str);
+  return g_strdup (str);
+}
+
+static gboolean
+decode_tree (const char  *data,
+             gsize        len,
+             OcgEvent    *event,
+             GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *frame;
+  JsonNode *node;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, error))
+    {
+      g_prefix_error (error, "Invalid JSON: ");
+      if (error != NULL && *error != NULL)
+        {
+          (*error)->domain = OCG_EVENT_ERROR;
+          (*error)->code = OCG_EVENT_ERROR_INVALID_JSON;
+        }
+      return FALSE;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    goto bad_shape;
+  frame = json_node_get_object (root);
+
+  if ((node = json_object_get_member (frame, "payload")) != NULL)
+    {
+      event->directory = dup_member (frame, "directory", NULL);
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        goto bad_shape;
+      frame = json_node_get_object (node);
+    }
+
+  if (!(event->type = dup_member (frame, "type", NULL)))
+    goto bad_shape;
+
+  node = json_object_get_member (frame, "properties");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    event->properties = json_object_new ();
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    event->properties = json_object_ref (json_node_get_object (node));
+  else
+    goto bad_shape;
+
+  if (strcmp (event->type, "message.part.delta") == 0)
+    {
+      event->session_id = dup_member (event->properties, "sessionID", NULL);
+      event->message_id = dup_member (event->properties, "messageID", NULL);
+      event->part_id = dup_member (event->properties, "partID", NULL);
+      event->field = dup_member (event->properties, "field", NULL);
+      event->delta = dup_member (event->properties, "delta", &event->delta_len);
+      if (event->part_id == NULL || event->field == NULL || event->delta == NULL)
+        {
+          g_set_error (error, OCG_EVENT_ERROR, OCG_EVENT_ERROR_INVALID_SHAPE,
+                       "message.part.delta without string partID, field and delta");
+          return FALSE;
+        }
+    }
+  return TRUE;
+
+bad_shape:
+  g_set_error (error, OCG_EVENT_ERROR, OCG_EVENT_ERROR_INVALID_SHAPE,
+               "The event is not an object with a string “type” and object “properties”");
+  return FALSE;
+}
+
+/**
+ * ocg_event_decode:
+ * @data: the frame's data, valid UTF-8
+ * @len: its length
+ *
+ * Returns: (transfer full): the event, or %NULL with @error set
+ */
+OcgEvent *
+ocg_event_decode (const char  *data,
+                  gsize        len,
+                  GError     **error)
+{
+  OcgEvent *event;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  event = g_new0 (OcgEvent, 1);
+  if (try_fast_path (data, len, event))
+    return event;
+
+  clear_event (event);
+  if (!decode_tree (data, len, event, error))
+    {
+      ocg_event_free (event);
+      return NULL;
+    }
+  return event;
+}
+
+void
+ocg_event_free (OcgEvent *event)
+{
+  if (event == NULL)
+    return;
+  clear_event (event);
+  g_free (event);
+}

@@ -1,0 +1,184 @@
+/* ocg-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ocg-json.h"
+
+#include <string.h>
+
+JsonNode *
+ocg_json_lookup (JsonObject *object,
+                 const char *path)
+{
+  const char *dot;
+
+  if (object == NULL || path == NULL)
+    return NULL;
+
+  while ((dot = strchr (path, '.')) != NULL)
+    {
+      char key[64];
+      gsize len = (gsize) (dot - path);
+      JsonNode *node;
+
+      if (len >= sizeof key)
+        return NULL;
+      memcpy (key, path, len);
+      key[len] = '\0';
+
+      node = json_object_get_member (object, key);
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        return NULL;
+      object = json_node_get_object (node);
+      path = dot + 1;
+    }
+
+  return json_object_get_member (object, path);
+}
+
+const char *
+ocg_json_get_string (JsonObject *object,
+                     const char *path)
+{
+  JsonNode *node = ocg_json_lookup (object, path);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+ocg_json_get_int (JsonObject *object,
+                  const char *path,
+                  gint64      fallback)
+{
+  JsonNode *node = ocg_json_lookup (object, path);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (type == G_TYPE_DOUBLE)
+    return (gint64) json_node_get_double (node);
+  return fallback;
+}
+
+double
+ocg_json_get_double (JsonObject *object,
+                     const char *path,
+                     double      fallback)
+{
+  JsonNode *node = ocg_json_lookup (object, path);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    return (double) json_node_get_int (node);
+  if (type == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+  return fallback;
+}
+
+JsonObject *
+ocg_json_get_object (JsonObject *object,
+                     const char *path)
+{
+  JsonNode *node = ocg_json_lookup (object, path);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+JsonArray *
+ocg_json_get_array (JsonObject *object,
+                    const char *path)
+{
+  JsonNode *node = ocg_json_lookup (object, path);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+gboolean
+ocg_json_has_path (JsonObject *object,
+                   const char *path)
+{
+  JsonNode *node = ocg_json_lookup (object, path);
+
+  return node != NULL && !JSON_NODE_HOLDS_NULL (node);
+}
+
+char *
+ocg_json_to_string (JsonNode *node,
+                    gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
+
+JsonNode *
+ocg_json_node_new_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return node;
+}
+
+JsonNode *
+ocg_json_node_new_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_set_array (node, array);
+  return node;
+}
+
+/* Appends @str (valid UTF-8) as a quoted JSON string */
+void
+ocg_json_append_string (GString    *out,
+                        const char *str,
+                        gsize       len)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *end = str + len;
+
+  g_string_append_c (out, '"');
+  while (str < end)
+    {
+      const char *run = str;
+
+      while (str < end && (guchar) *str >= 0x20 && *str != '"' && *str != '\\')
+        str++;
+      if (str > run)
+        g_string_append_len (out, run, str - run);
+      if (str >= end)
+        break;
+
+      switch (*str)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex[((guchar) *str) >> 4]);
+          g_string_append_c (out, hex[((guchar) *str) & 0xf]);
+        }
+      str++;
+    }
+  g_string_append_c (out, '"');
+}

@@ -1,0 +1,37 @@
+/* ocg-json.h: small helpers over json-glib
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Look up a dotted path ("time.updated") in an object; NULL when absent. */
+JsonNode   *ocg_json_lookup      (JsonObject *object,
+                                  const char *path);
+const char *ocg_json_get_string  (JsonObject *object,
+                                  const char *path);
+gint64      ocg_json_get_int     (JsonObject *object,
+                                  const char *path,
+                                  gint64      fallback);
+double      ocg_json_get_double  (JsonObject *object,
+                                  const char *path,
+                                  double      fallback);
+JsonObject *ocg_json_get_object  (JsonObject *object,
+                                  const char *path);
+JsonArray  *ocg_json_get_array   (JsonObject *object,
+                                  const char *path);
+gboolean    ocg_json_has_path    (JsonObject *object,
+                                  const char *path);
+
+char       *ocg_json_to_string   (JsonNode   *node,
+                                  gboolean    pretty);
+JsonNode   *ocg_json_node_new_object (JsonObject *object);
+JsonNode   *ocg_json_node_new_array  (JsonArray  *array);
+void        ocg_json_append_string   (GString    *out,
+                                      const char *str,
+                                      gsize       len);
+
+G_END_DECLS

@@ -1,0 +1,1064 @@
+/* ocg-sync.c
+ *
+ * The one place that knows the server's event types. Events are applied to
+ * the store as they come, always, also while a snapshot is being fetched.
+ * After every (re)connection the sync fetches what the store holds again,
+ * since the server replays nothing. A snapshot must not undo what events
+ * applied after it was asked for, so every event marks the ids it touches
+ * with a sequence number; when a snapshot arrives, ids touched after its
+ * request keep the event's version (and are not removed), the rest take the
+ * snapshot's. A part that only grew by deltas keeps its text when the
+ * snapshot's text is a prefix of it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ocg-sync.h"
+#include "ocg-event.h"
+#include "ocg-json.h"
+
+#include <string.h>
+
+typedef enum {
+  TOUCH_NONE,
+  TOUCH_FULL,
+  TOUCH_DELTA,
+  TOUCH_DELETED,
+} Touch;
+
+typedef struct
+{
+  guint64 seq;
+  Touch   touch;
+} Touched;
+
+struct _OcgSync
+{
+  GObject         parent_instance;
+
+  OcgStore       *store;
+  OcgClient      *client;
+  OcgEventSource *source;
+  gboolean        mirror_all;
+  GHashTable     *tracked;       /* session ids whose messages are mirrored */
+
+  /* Bookkeeping of fetches */
+  GCancellable   *cancellable;
+  guint           pending;
+  gboolean        synced;
+  guint64         seq;
+  GHashTable     *touched;       /* id -> Touched */
+
+  /* Statistics */
+  guint64         n_events;
+  guint64         n_malformed;
+  GHashTable     *malformed_logged;
+};
+
+G_DEFINE_FINAL_TYPE (OcgSync, ocg_sync, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SYNCED,
+  N_PROPS
+};
+
+enum {
+  MALFORMED,
+  FETCH_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef void (*Handler) (OcgSync  *self,
+                         OcgEvent *event);
+
+/* Marks @id as changed by an event now */
+static void
+touch (OcgSync    *self,
+       const char *id,
+       Touch       kind)
+{
+  Touched *t;
+
+  if (self->pending == 0 || id == NULL)
+    return;
+
+  t = g_hash_table_lookup (self->touched, id);
+  if (t == NULL)
+    {
+      t = g_new0 (Touched, 1);
+      g_hash_table_insert (self->touched, g_strdup (id), t);
+    }
+  /* A delta after a full update does not make the object less complete */
+  if (!(kind == TOUCH_DELTA && t->touch == TOUCH_FULL && t->seq > 0))
+    t->touch = kind;
+  t->seq = self->seq;
+}
+
+/* What happened to @id since the fetch that started at @since */
+static Touch
+touched_since (OcgSync    *self,
+               const char *id,
+               guint64     since)
+{
+  Touched *t = g_hash_table_lookup (self->touched, id);
+
+  return t != NULL && t->seq > since ? t->touch : TOUCH_NONE;
+}
+
+static void
+malformed (OcgSync    *self,
+           const char *type,
+           const char *what)
+{
+  const char *key = type != NULL ? type : "(no type)";
+
+  self->n_malformed++;
+  /* Logged once per event type, counted always */
+  if (!g_hash_table_contains (self->malformed_logged, key))
+    {
+      g_hash_table_add (self->malformed_logged, g_strdup (key));
+      g_message ("Skipping a malformed %s event: %s", key, what);
+    }
+  g_signal_emit (self, signals[MALFORMED], 0, key, what);
+}
+
+static const char *
+prop_string (OcgEvent   *event,
+             const char *name)
+{
+  return ocg_json_get_string (event->properties, name);
+}
+
+static void
+on_session_upsert (OcgSync  *self,
+                   OcgEvent *event)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *info = ocg_json_get_object (event->properties, "info");
+
+  if (!ocg_store_upsert_session (self->store, info, &error))
+    return malformed (self, event->type, error->message);
+  touch (self, ocg_json_get_string (info, "id"), TOUCH_FULL);
+}
+
+static void
+on_session_deleted (OcgSync  *self,
+                    OcgEvent *event)
+{
+  const char *id = ocg_json_get_string (event->properties, "info.id");
+
+  if (id == NULL)
+    id = prop_string (event, "sessionID");
+  if (id == NULL)
+    return malformed (self, event->type, "no session id");
+  ocg_store_remove_session (self->store, id);
+  g_hash_table_remove (self->tracked, id);
+  touch (self, id, TOUCH_DELETED);
+}
+
+static void
+on_session_status (OcgSync  *self,
+                   OcgEvent *event)
+{
+  const char *session_id = prop_string (event, "sessionID");
+  JsonObject *status = ocg_json_get_object (event->properties, "status");
+  g_autofree char *key = NULL;
+
+  if (session_id == NULL || status == NULL || ocg_json_get_string (status, "type") == NULL)
+    return malformed (self, event->type, "no sessionID or status.type");
+  ocg_store_set_status (self->store, session_id, status);
+  key = g_strconcat ("status:", session_id, NULL);
+  touch (self, key, TOUCH_FULL);
+}
+
+static void
+on_session_idle (OcgSync  *self,
+                 OcgEvent *event)
+{
+  const char *session_id = prop_string (event, "sessionID");
+  g_autofree char *key = NULL;
+
+  if (session_id == NULL)
+    return malformed (self, event->type, "no sessionID");
+  ocg_store_set_status (self->store, session_id, NULL);
+  key = g_strconcat ("status:", session_id, NULL);
+  touch (self, key, TOUCH_FULL);
+}
+
+static void
+on_session_error (OcgSync  *self,
+                  OcgEvent *event)
+{
+  const char *session_id = prop_string (event, "sessionID");
+  JsonObject *error = ocg_json_get_object (event->properties, "error");
+
+  /* An error without a session concerns the server as a whole */
+  if (session_id != NULL && error != NULL)
+    ocg_store_set_error (self->store, session_id, error);
+}
+
+static void
+on_session_diff (OcgSync  *self,
+                 OcgEvent *event)
+{
+  const char *session_id = prop_string (event, "sessionID");
+  JsonArray *diff = ocg_json_get_array (event->properties, "diff");
+
+  if (session_id == NULL || diff == NULL)
+    return malformed (self, event->type, "no sessionID or diff");
+  ocg_store_set_diff (self->store, session_id, diff);
+}
+
+static void
+on_todo_updated (OcgSync  *self,
+                 OcgEvent *event)
+{
+  const char *session_id = prop_string (event, "sessionID");
+  JsonArray *todos = ocg_json_get_array (event->properties, "todos");
+  g_autofree char *key = NULL;
+
+  if (session_id == NULL || todos == NULL)
+    return malformed (self, event->type, "no sessionID or todos");
+  ocg_store_set_todo (self->store, session_id, todos);
+  key = g_strconcat ("todo:", session_id, NULL);
+  touch (self, key, TOUCH_FULL);
+}
+
+static void
+on_message_updated (OcgSync  *self,
+                    OcgEvent *event)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *info = ocg_json_get_object (event->properties, "info");
+
+  if (!ocg_store_upsert_message (self->store, info, &error))
+    return malformed (self, event->type, error->message);
+  touch (self, ocg_json_get_string (info, "id"), TOUCH_FULL);
+}
+
+static void
+on_message_removed (OcgSync  *self,
+                    OcgEvent *event)
+{
+  const char *id = prop_string (event, "messageID");
+
+  if (id == NULL)
+    return malformed (self, event->type, "no messageID");
+  ocg_store_remove_message (self->store, id);
+  touch (self, id, TOUCH_DELETED);
+}
+
+static void
+on_part_updated (OcgSync  *self,
+                 OcgEvent *event)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *part = ocg_json_get_object (event->properties, "part");
+
+  if (!ocg_store_upsert_part (self->store, part, &error))
+    return malformed (self, event->type, error->message);
+  touch (self, ocg_json_get_string (part, "id"), TOUCH_FULL);
+}
+
+static void
+on_part_delta (OcgSync  *self,
+               OcgEvent *event)
+{
+  /* The decoder checked the members; an unknown part is not an error: its
+   * message.part.updated brings the whole text */
+  if (ocg_store_append_delta (self->store, event->message_id, event->part_id,
+                              event->field, event->delta, event->delta_len))
+    touch (self, event->part_id, TOUCH_DELTA);
+}
+
+static void
+on_part_removed (OcgSync  *self,
+                 OcgEvent *event)
+{
+  const char *id = prop_string (event, "partID");
+
+  if (id == NULL)
+    return malformed (self, event->type, "no partID");
+  ocg_store_remove_part (self->store, id);
+  touch (self, id, TOUCH_DELETED);
+}
+
+static void
+add_request (OcgSync        *self,
+             OcgEvent       *event,
+             OcgRequestKind  kind)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ocg_store_add_request (self->store, kind, event->properties, &error))
+    return malformed (self, event->type, error->message);
+  touch (self, prop_string (event, "id"), TOUCH_FULL);
+}
+
+static void
+remove_request (OcgSync        *self,
+                OcgEvent       *event,
+                OcgRequestKind  kind)
+{
+  const char *id = prop_string (event, "requestID");
+
+  if (id == NULL)
+    return malformed (self, event->type, "no requestID");
+  ocg_store_remove_request (self->store, kind, id);
+  touch (self, id, TOUCH_DELETED);
+}
+
+static void
+on_permission_asked (OcgSync  *self,
+                     OcgEvent *event)
+{
+  add_request (self, event, OCG_REQUEST_PERMISSION);
+}
+
+static void
+on_permission_replied (OcgSync  *self,
+                       OcgEvent *event)
+{
+  remove_request (self, event, OCG_REQUEST_PERMISSION);
+}
+
+static void
+on_question_asked (OcgSync  *self,
+                   OcgEvent *event)
+{
+  add_request (self, event, OCG_REQUEST_QUESTION);
+}
+
+static void
+on_question_answered (OcgSync  *self,
+                      OcgEvent *event)
+{
+  remove_request (self, event, OCG_REQUEST_QUESTION);
+}
+
+/* Event type -> what it does to the store */
+static const struct {
+  const char *type;
+  Handler     handler;
+} handler_table[] = {
+  { "session.created", on_session_upsert },
+  { "session.updated", on_session_upsert },
+  { "session.deleted", on_session_deleted },
+  { "session.status", on_session_status },
+  { "session.idle", on_session_idle },
+  { "session.error", on_session_error },
+  { "session.diff", on_session_diff },
+  { "todo.updated", on_todo_updated },
+  { "message.updated", on_message_updated },
+  { "message.removed", on_message_removed },
+  { "message.part.updated", on_part_updated },
+  { "message.part.delta", on_part_delta },
+  { "message.part.removed", on_part_removed },
+  { "permission.asked", on_permission_asked },
+  { "permission.replied", on_permission_replied },
+  { "question.asked", on_question_asked },
+  { "question.replied", on_question_answered },
+  { "question.rejected", on_question_answered },
+};
+
+static GHashTable *handlers;
+
+/**
+ * ocg_sync_apply_frame:
+ * @data: one event frame's data (valid UTF-8)
+ *
+ * Applies one event. Unknown types are ignored; malformed events are counted,
+ * logged once per type, and skipped.
+ */
+void
+ocg_sync_apply_frame (OcgSync    *self,
+                      const char *data,
+                      gsize       len)
+{
+  g_autoptr(OcgEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  Handler handler;
+
+  g_return_if_fail (OCG_IS_SYNC (self));
+
+  self->n_events++;
+  self->seq++;
+
+  if (!(event = ocg_event_decode (data, len, &error)))
+    return malformed (self, NULL, error->message);
+
+  if ((handler = g_hash_table_lookup (handlers, event->type)) != NULL)
+    handler (self, event);
+}
+
+static void
+on_event (OcgEventSource *source,
+          const char     *type,
+          const char     *data,
+          guint64         len,
+          const char     *last_event_id,
+          OcgSync        *self)
+{
+  /* opencode sends every frame as a default "message" event */
+  if (strcmp (type, "message") == 0)
+    ocg_sync_apply_frame (self, data, (gsize) len);
+}
+
+/* Fetching */
+
+typedef struct
+{
+  OcgSync *self;
+  guint64  since;
+  char    *session_id;
+} Fetch;
+
+static Fetch *
+fetch_new (OcgSync    *self,
+           const char *session_id)
+{
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  fetch->self = g_object_ref (self);
+  fetch->since = self->seq;
+  fetch->session_id = g_strdup (session_id);
+  self->pending++;
+  if (self->synced)
+    {
+      self->synced = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED]);
+    }
+  return fetch;
+}
+
+static void
+fetch_done (Fetch *fetch)
+{
+  OcgSync *self = fetch->self;
+
+  g_assert (self->pending > 0);
+  if (--self->pending == 0)
+    {
+      g_hash_table_remove_all (self->touched);
+      self->synced = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED]);
+    }
+  g_free (fetch->session_id);
+  g_object_unref (fetch->self);
+  g_free (fetch);
+}
+
+/* Returns the answer, or NULL when the fetch is to be dropped */
+static JsonNode *
+fetch_finish (Fetch         *fetch,
+              GAsyncResult  *result,
+              const char    *what,
+              char         **next_cursor)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = ocg_client_call_finish (OCG_CLIENT (fetch->self->client), result, next_cursor, &error);
+
+  if (node == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Fetching %s failed: %s", what, error->message);
+      g_signal_emit (fetch->self, signals[FETCH_FAILED], 0, what, error);
+    }
+  return node;
+}
+
+static void fetch_session_data (OcgSync *self, const char *session_id);
+
+static GHashTable *
+id_set (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+on_sessions_fetched (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  OcgSync *self = fetch->self;
+  g_autoptr(JsonNode) node = fetch_finish (fetch, result, "sessions", NULL);
+  g_autoptr(GHashTable) seen = id_set ();
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  GListModel *sessions;
+  JsonArray *array;
+
+  if (node == NULL)
+    return fetch_done (fetch);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      malformed (self, "GET /session", "not an array");
+      return fetch_done (fetch);
+    }
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *info;
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !(id = ocg_json_get_string ((info = json_node_get_object (element)), "id")))
+        continue;
+      g_hash_table_add (seen, g_strdup (id));
+      if (touched_since (self, id, fetch->since) == TOUCH_NONE)
+        ocg_store_upsert_session (self->store, info, NULL);
+    }
+
+  /* Deleted while we were away */
+  sessions = ocg_store_get_sessions (self->store);
+  for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
+    {
+      const char *id = ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (sessions), i));
+
+      if (!g_hash_table_contains (seen, id) && touched_since (self, id, fetch->since) == TOUCH_NONE)
+        g_ptr_array_add (gone, g_strdup (id));
+    }
+  for (guint i = 0; i < gone->len; i++)
+    {
+      ocg_store_remove_session (self->store, g_ptr_array_index (gone, i));
+      g_hash_table_remove (self->tracked, g_ptr_array_index (gone, i));
+    }
+
+  if (self->mirror_all)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
+        g_hash_table_add (self->tracked,
+                          g_strdup (ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (sessions), i))));
+    }
+
+  {
+    GHashTableIter iter;
+    const char *id;
+
+    g_hash_table_iter_init (&iter, self->tracked);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+      fetch_session_data (self, id);
+  }
+
+  fetch_done (fetch);
+}
+
+static void
+on_status_fetched (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  OcgSync *self = fetch->self;
+  g_autoptr(JsonNode) node = fetch_finish (fetch, result, "session status", NULL);
+  g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func (g_free);
+  GListModel *sessions;
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return fetch_done (fetch);
+
+  object = json_node_get_object (node);
+  {
+    g_autoptr(GList) members = json_object_get_members (object);
+
+    for (GList *l = members; l != NULL; l = l->next)
+      {
+        g_autofree char *key = g_strconcat ("status:", l->data, NULL);
+        JsonObject *status = ocg_json_get_object (object, l->data);
+
+        if (status != NULL && touched_since (self, key, fetch->since) == TOUCH_NONE)
+          ocg_store_set_status (self->store, l->data, status);
+      }
+  }
+
+  /* Sessions the snapshot does not list are idle */
+  sessions = ocg_store_get_sessions (self->store);
+  for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
+    {
+      const char *id = ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (sessions), i));
+      g_autofree char *key = g_strconcat ("status:", id, NULL);
+
+      if (!json_object_has_member (object, id) && ocg_store_get_status (self->store, id) != NULL &&
+          touched_since (self, key, fetch->since) == TOUCH_NONE)
+        g_ptr_array_add (idle, g_strdup (id));
+    }
+  for (guint i = 0; i < idle->len; i++)
+    ocg_store_set_status (self->store, g_ptr_array_index (idle, i), NULL);
+
+  fetch_done (fetch);
+}
+
+static void
+apply_requests (OcgSync        *self,
+                Fetch          *fetch,
+                JsonNode       *node,
+                OcgRequestKind  kind)
+{
+  OcgRecordStore *requests = ocg_store_get_request_store (self->store, kind);
+  g_autoptr(GHashTable) seen = id_set ();
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GList) groups = NULL;
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *request;
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !(id = ocg_json_get_string ((request = json_node_get_object (element)), "id")))
+        continue;
+      g_hash_table_add (seen, g_strdup (id));
+      if (touched_since (self, id, fetch->since) == TOUCH_NONE)
+        ocg_store_add_request (self->store, kind, request, NULL);
+    }
+
+  groups = ocg_record_store_get_groups (requests);
+  for (GList *l = groups; l != NULL; l = l->next)
+    {
+      OcgIdList *list = ocg_record_store_peek_list (requests, l->data);
+
+      for (guint i = 0; i < ocg_id_list_get_size (list); i++)
+        {
+          const char *id = ocg_record_get_id (ocg_id_list_peek (list, i));
+
+          if (!g_hash_table_contains (seen, id) && touched_since (self, id, fetch->since) == TOUCH_NONE)
+            g_ptr_array_add (gone, g_strdup (id));
+        }
+    }
+  for (guint i = 0; i < gone->len; i++)
+    ocg_store_remove_request (self->store, kind, g_ptr_array_index (gone, i));
+}
+
+static void
+on_permissions_fetched (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  g_autoptr(JsonNode) node = fetch_finish (fetch, result, "permissions", NULL);
+
+  if (node != NULL)
+    apply_requests (fetch->self, fetch, node, OCG_REQUEST_PERMISSION);
+  fetch_done (fetch);
+}
+
+static void
+on_questions_fetched (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  g_autoptr(JsonNode) node = fetch_finish (fetch, result, "questions", NULL);
+
+  if (node != NULL)
+    apply_requests (fetch->self, fetch, node, OCG_REQUEST_QUESTION);
+  fetch_done (fetch);
+}
+
+static void
+on_todo_fetched (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  OcgSync *self = fetch->self;
+  g_autoptr(JsonNode) node = fetch_finish (fetch, result, "todos", NULL);
+  g_autofree char *key = g_strconcat ("todo:", fetch->session_id, NULL);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+      touched_since (self, key, fetch->since) == TOUCH_NONE)
+    ocg_store_set_todo (self->store, fetch->session_id, json_node_get_array (node));
+  fetch_done (fetch);
+}
+
+/* Whether a part only grown by deltas is ahead of the snapshot's @part */
+static gboolean
+part_is_ahead (OcgSync    *self,
+               JsonObject *part)
+{
+  OcgPart *current = ocg_store_lookup_part (self->store, ocg_json_get_string (part, "id"));
+  const char *snapshot_text = ocg_json_get_string (part, "text");
+  const char *text;
+
+  if (current == NULL || snapshot_text == NULL)
+    return FALSE;
+  text = ocg_record_get_string (OCG_RECORD (current), "text");
+  return text != NULL && g_str_has_prefix (text, snapshot_text);
+}
+
+/* The pages of one session's messages: the newest page first, each page in
+ * ascending order */
+typedef struct
+{
+  Fetch     *fetch;
+  GPtrArray *pages;
+} MessagesFetch;
+
+static void
+apply_messages (OcgSync    *self,
+                Fetch      *fetch,
+                GPtrArray  *pages)
+{
+  const char *session_id = fetch->session_id;
+  g_autoptr(GHashTable) seen_messages = id_set ();
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  GListModel *messages;
+
+  for (guint page = pages->len; page > 0; page--)
+  for (guint i = 0; i < json_array_get_length (g_ptr_array_index (pages, page - 1)); i++)
+    {
+      JsonNode *element = json_array_get_element (g_ptr_array_index (pages, page - 1), i);
+      JsonObject *entry, *info;
+      JsonArray *parts;
+      const char *message_id;
+      g_autoptr(GHashTable) seen_parts = id_set ();
+      GListModel *current_parts;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      entry = json_node_get_object (element);
+      if (!(info = ocg_json_get_object (entry, "info")) ||
+          !(message_id = ocg_json_get_string (info, "id")) ||
+          g_strcmp0 (ocg_json_get_string (info, "sessionID"), session_id) != 0)
+        continue;
+
+      g_hash_table_add (seen_messages, g_strdup (message_id));
+      switch (touched_since (self, message_id, fetch->since))
+        {
+        case TOUCH_DELETED:
+          continue;
+        case TOUCH_NONE:
+          ocg_store_upsert_message (self->store, info, NULL);
+          break;
+        case TOUCH_FULL:
+        case TOUCH_DELTA:
+        default:
+          break;
+        }
+
+      parts = ocg_json_get_array (entry, "parts");
+      for (guint j = 0; parts != NULL && j < json_array_get_length (parts); j++)
+        {
+          JsonNode *part_node = json_array_get_element (parts, j);
+          JsonObject *part;
+          const char *part_id;
+          Touch t;
+
+          if (!JSON_NODE_HOLDS_OBJECT (part_node) ||
+              !(part_id = ocg_json_get_string ((part = json_node_get_object (part_node)), "id")))
+            continue;
+          g_hash_table_add (seen_parts, g_strdup (part_id));
+          t = touched_since (self, part_id, fetch->since);
+          if (t == TOUCH_NONE || (t == TOUCH_DELTA && !part_is_ahead (self, part)))
+            ocg_store_upsert_part (self->store, part, NULL);
+        }
+
+      /* Parts removed while we were away */
+      current_parts = ocg_store_get_parts (self->store, message_id);
+      for (guint j = 0; j < g_list_model_get_n_items (current_parts); j++)
+        {
+          const char *part_id = ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (current_parts), j));
+
+          if (!g_hash_table_contains (seen_parts, part_id) &&
+              touched_since (self, part_id, fetch->since) == TOUCH_NONE)
+            g_ptr_array_add (gone, g_strdup (part_id));
+        }
+      for (guint j = 0; j < gone->len; j++)
+        ocg_store_remove_part (self->store, g_ptr_array_index (gone, j));
+      g_ptr_array_set_size (gone, 0);
+    }
+
+  /* Messages removed while we were away */
+  messages = ocg_store_get_messages (self->store, session_id);
+  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+    {
+      const char *id = ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (messages), i));
+
+      if (!g_hash_table_contains (seen_messages, id) && touched_since (self, id, fetch->since) == TOUCH_NONE)
+        g_ptr_array_add (gone, g_strdup (id));
+    }
+  for (guint i = 0; i < gone->len; i++)
+    ocg_store_remove_message (self->store, g_ptr_array_index (gone, i));
+}
+
+static void
+on_messages_fetched (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  MessagesFetch *mf = user_data;
+  Fetch *fetch = mf->fetch;
+  OcgSync *self = fetch->self;
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonNode) node = fetch_finish (fetch, result, "messages", &cursor);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *page = json_node_get_array (node);
+
+      g_ptr_array_add (mf->pages, json_array_ref (page));
+      if (cursor != NULL && *cursor != '\0' && json_array_get_length (page) > 0 &&
+          g_hash_table_contains (self->tracked, fetch->session_id))
+        {
+          ocg_client_list_messages_async (self->client, fetch->session_id, 0, cursor,
+                                          self->cancellable, on_messages_fetched, mf);
+          return;
+        }
+      if (g_hash_table_contains (self->tracked, fetch->session_id))
+        apply_messages (self, fetch, mf->pages);
+    }
+
+  g_ptr_array_unref (mf->pages);
+  g_free (mf);
+  fetch_done (fetch);
+}
+
+static void
+fetch_session_data (OcgSync    *self,
+                    const char *session_id)
+{
+  MessagesFetch *mf = g_new0 (MessagesFetch, 1);
+
+  mf->fetch = fetch_new (self, session_id);
+  mf->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_array_unref);
+  ocg_client_list_messages_async (self->client, session_id, 0, NULL, self->cancellable,
+                                  on_messages_fetched, mf);
+  ocg_client_session_todo_async (self->client, session_id, self->cancellable,
+                                 on_todo_fetched, fetch_new (self, session_id));
+}
+
+static void
+refetch (OcgSync *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  ocg_client_list_sessions_async (self->client, FALSE, 0, self->cancellable,
+                                  on_sessions_fetched, fetch_new (self, NULL));
+  ocg_client_session_status_async (self->client, self->cancellable,
+                                   on_status_fetched, fetch_new (self, NULL));
+  ocg_client_list_permissions_async (self->client, self->cancellable,
+                                     on_permissions_fetched, fetch_new (self, NULL));
+  ocg_client_list_questions_async (self->client, self->cancellable,
+                                   on_questions_fetched, fetch_new (self, NULL));
+}
+
+static void
+on_connected (OcgEventSource *source,
+              OcgSync        *self)
+{
+  refetch (self);
+}
+
+/* GObject */
+
+static void
+ocg_sync_dispose (GObject *object)
+{
+  OcgSync *self = OCG_SYNC (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->source != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->source, self);
+      ocg_event_source_stop (self->source);
+    }
+  g_clear_object (&self->source);
+  g_clear_object (&self->client);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ocg_sync_parent_class)->dispose (object);
+}
+
+static void
+ocg_sync_finalize (GObject *object)
+{
+  OcgSync *self = OCG_SYNC (object);
+
+  g_clear_pointer (&self->tracked, g_hash_table_unref);
+  g_clear_pointer (&self->touched, g_hash_table_unref);
+  g_clear_pointer (&self->malformed_logged, g_hash_table_unref);
+
+  G_OBJECT_CLASS (ocg_sync_parent_class)->finalize (object);
+}
+
+static void
+ocg_sync_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  OcgSync *self = OCG_SYNC (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNCED:
+      g_value_set_boolean (value, self->synced);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ocg_sync_class_init (OcgSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ocg_sync_dispose;
+  object_class->finalize = ocg_sync_finalize;
+  object_class->get_property = ocg_sync_get_property;
+
+  /* Whether every fetch since the last connection has come back */
+  properties[PROP_SYNCED] =
+    g_param_spec_boolean ("synced", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[MALFORMED] =
+    g_signal_new ("malformed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[FETCH_FAILED] =
+    g_signal_new ("fetch-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+
+  handlers = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < G_N_ELEMENTS (handler_table); i++)
+    g_hash_table_insert (handlers, (gpointer) handler_table[i].type, handler_table[i].handler);
+}
+
+static void
+ocg_sync_init (OcgSync *self)
+{
+  self->tracked = id_set ();
+  self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->malformed_logged = id_set ();
+}
+
+/**
+ * ocg_sync_new:
+ * @store: the store to keep
+ * @client: (nullable): the server, or %NULL to apply frames by hand (replay)
+ */
+OcgSync *
+ocg_sync_new (OcgStore  *store,
+              OcgClient *client)
+{
+  OcgSync *self;
+
+  g_return_val_if_fail (OCG_IS_STORE (store), NULL);
+  g_return_val_if_fail (client == NULL || OCG_IS_CLIENT (client), NULL);
+
+  self = g_object_new (OCG_TYPE_SYNC, NULL);
+  self->store = g_object_ref (store);
+  if (client != NULL)
+    {
+      self->client = g_object_ref (client);
+      self->source = ocg_event_source_new (client, "/event");
+      g_signal_connect (self->source, "event", G_CALLBACK (on_event), self);
+      g_signal_connect (self->source, "connected", G_CALLBACK (on_connected), self);
+    }
+  return self;
+}
+
+OcgStore *
+ocg_sync_get_store (OcgSync *self)
+{
+  g_return_val_if_fail (OCG_IS_SYNC (self), NULL);
+  return self->store;
+}
+
+OcgClient *
+ocg_sync_get_client (OcgSync *self)
+{
+  g_return_val_if_fail (OCG_IS_SYNC (self), NULL);
+  return self->client;
+}
+
+OcgEventSource *
+ocg_sync_get_event_source (OcgSync *self)
+{
+  g_return_val_if_fail (OCG_IS_SYNC (self), NULL);
+  return self->source;
+}
+
+/* Mirror the messages of every session (the monitor) rather than of the
+ * tracked ones only (the app) */
+void
+ocg_sync_set_mirror_all (OcgSync  *self,
+                         gboolean  mirror_all)
+{
+  g_return_if_fail (OCG_IS_SYNC (self));
+  self->mirror_all = !!mirror_all;
+}
+
+void
+ocg_sync_start (OcgSync *self)
+{
+  g_return_if_fail (OCG_IS_SYNC (self));
+  g_return_if_fail (self->source != NULL);
+
+  ocg_event_source_start (self->source);
+}
+
+void
+ocg_sync_stop (OcgSync *self)
+{
+  g_return_if_fail (OCG_IS_SYNC (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->source != NULL)
+    ocg_event_source_stop (self->source);
+}
+
+/* Mirror the messages of @session_id from now on, and after each reconnect */
+void
+ocg_sync_track_session (OcgSync    *self,
+                        const char *session_id)
+{
+  g_return_if_fail (OCG_IS_SYNC (self));
+  g_return_if_fail (session_id != NULL);
+
+  if (g_hash_table_contains (self->tracked, session_id))
+    return;
+  g_hash_table_add (self->tracked, g_strdup (session_id));
+  if (self->client != NULL && self->cancellable != NULL &&
+      ocg_event_source_get_state (self->source) == OCG_EVENT_SOURCE_CONNECTED)
+    fetch_session_data (self, session_id);
+}
+
+gboolean
+ocg_sync_get_synced (OcgSync *self)
+{
+  g_return_val_if_fail (OCG_IS_SYNC (self), FALSE);
+  return self->synced;
+}
+
+guint64
+ocg_sync_get_n_events (OcgSync *self)
+{
+  g_return_val_if_fail (OCG_IS_SYNC (self), 0);
+  return self->n_events;
+}
+
+guint64
+ocg_sync_get_n_malformed (OcgSync *self)
+{
+  g_return_val_if_fail (OCG_IS_SYNC (self), 0);
+  return self->n_malformed;
+}
