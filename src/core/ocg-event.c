@@ -441,7 +441,13 @@ decode_tree (const char  *data,
     }
 
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL)
+    {
+      g_set_error_literal (error, OCG_EVENT_ERROR, OCG_EVENT_ERROR_INVALID_JSON,
+                           "Invalid JSON: the event's data is empty");
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     goto bad_shape;
   frame = json_node_get_object (root);
 

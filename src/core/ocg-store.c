@@ -187,7 +187,10 @@ require_string (JsonObject  *object,
   const char *value = object != NULL ? ocg_json_get_string (object, member) : NULL;
 
   if (value == NULL || *value == '\0')
-    g_set_error (error, OCG_STORE_ERROR, 0, "%s without a string “%s”", what, member);
+    {
+      g_set_error (error, OCG_STORE_ERROR, 0, "%s without a string “%s”", what, member);
+      return NULL;
+    }
   return value;
 }
 
