@@ -1,2 +1,447 @@
-#include <glib.h>
-int main (int argc, char *argv[]) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-sync.c: events applied by type, malformed input, and the bootstrap
+ * and re-fetch against a scripted server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "fake-server.h"
+#include "ocg-json.h"
+#include "ocg-sse-parser.h"
+#include "ocg-sync.h"
+
+#include <string.h>
+
+static JsonNode *
+parse (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static void
+apply (OcgSync    *sync,
+       const char *frame)
+{
+  ocg_sync_apply_frame (sync, frame, strlen (frame));
+}
+
+static char *
+dump_string (OcgStore *store)
+{
+  g_autoptr(JsonNode) dump = ocg_store_dump (store);
+
+  return ocg_json_to_string (dump, FALSE);
+}
+
+static void
+assert_json_equal (JsonNode   *actual,
+                   const char *expected_json)
+{
+  g_autoptr(JsonNode) expected = parse (expected_json);
+
+  if (!json_node_equal (actual, expected))
+    {
+      g_autofree char *text = ocg_json_to_string (actual, TRUE);
+
+      g_test_message ("actual: %s", text);
+      g_test_message ("expected: %s", expected_json);
+      g_assert_not_reached ();
+    }
+}
+
+static void
+assert_sessions_equal (OcgStore   *store,
+                       const char *expected_json)
+{
+  g_autoptr(JsonNode) dump = ocg_store_dump (store);
+
+  assert_json_equal (json_object_get_member (json_node_get_object (dump), "sessions"), expected_json);
+}
+
+static void
+test_malformed_events_are_skipped (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = ocg_sync_new (store, NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  static const char *bad[] = {
+    "not json at all",
+    "{\"type\":\"session.updated\"",
+    "{\"type\":\"session.updated\",\"properties\":{}}",
+    "{\"type\":\"session.updated\",\"properties\":{\"info\":{\"title\":\"no id\"}}}",
+    "{\"type\":\"session.updated\",\"properties\":{\"info\":{\"id\":42}}}",
+    "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_1\"}}}",
+    "{\"type\":\"message.part.updated\",\"properties\":{\"part\":\"nope\"}}",
+    "{\"type\":\"message.part.delta\",\"properties\":{\"partID\":\"prt_1\",\"field\":\"text\",\"delta\":7}}",
+    "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_1\",\"status\":[]}}",
+    "{\"type\":\"permission.asked\",\"properties\":{\"sessionID\":\"ses_1\"}}",
+    "{\"type\":\"permission.replied\",\"properties\":{}}",
+    "{\"type\":[\"session.updated\"],\"properties\":{}}",
+  };
+
+  apply (sync, "{\"type\":\"session.created\",\"properties\":{\"info\":{\"id\":\"ses_1\",\"title\":\"t\"}}}");
+  apply (sync, "{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_1\",\"messageID\":\"msg_1\",\"text\":\"a\"}}}");
+  before = dump_string (store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    apply (sync, bad[i]);
+
+  after = dump_string (store);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (ocg_sync_get_n_malformed (sync), ==, G_N_ELEMENTS (bad));
+
+  /* Unknown types are not malformed: they are ignored */
+  apply (sync, "{\"type\":\"lsp.updated\",\"properties\":{}}");
+  apply (sync, "{\"type\":\"session.next.thing\",\"properties\":{\"whatever\":[1,2]}}");
+  g_assert_cmpuint (ocg_sync_get_n_malformed (sync), ==, G_N_ELEMENTS (bad));
+
+  /* And the sync goes on */
+  apply (sync, "{\"type\":\"message.part.delta\",\"properties\":{\"messageID\":\"msg_1\",\"partID\":\"prt_1\",\"field\":\"text\",\"delta\":\"b\"}}");
+  g_assert_cmpstr (ocg_record_get_string (OCG_RECORD (ocg_store_lookup_part (store, "prt_1")), "text"), ==, "ab");
+}
+
+static void
+test_idempotent_and_ordered (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = ocg_sync_new (store, NULL);
+  static const char *events[] = {
+    "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_2\",\"sessionID\":\"ses_1\",\"role\":\"assistant\"}}}",
+    "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_1\",\"sessionID\":\"ses_1\",\"role\":\"user\"}}}",
+    "{\"type\":\"session.created\",\"properties\":{\"info\":{\"id\":\"ses_1\",\"title\":\"t\"}}}",
+    "{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_2\",\"messageID\":\"msg_2\",\"type\":\"text\",\"text\":\"x\"}}}",
+    "{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_1\",\"messageID\":\"msg_2\",\"type\":\"reasoning\",\"text\":\"r\"}}}",
+  };
+  g_autofree char *once = NULL;
+  g_autofree char *twice = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    apply (sync, events[i]);
+  once = dump_string (store);
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    apply (sync, events[i]);
+  twice = dump_string (store);
+  g_assert_cmpstr (once, ==, twice);
+
+  assert_sessions_equal (store,
+    "{\"ses_1\":{\"info\":{\"id\":\"ses_1\",\"title\":\"t\"},\"messages\":["
+    "{\"info\":{\"id\":\"msg_1\",\"sessionID\":\"ses_1\",\"role\":\"user\"},\"parts\":[]},"
+    "{\"info\":{\"id\":\"msg_2\",\"sessionID\":\"ses_1\",\"role\":\"assistant\"},\"parts\":["
+    "{\"id\":\"prt_1\",\"messageID\":\"msg_2\",\"type\":\"reasoning\",\"text\":\"r\"},"
+    "{\"id\":\"prt_2\",\"messageID\":\"msg_2\",\"type\":\"text\",\"text\":\"x\"}]}]}}");
+
+  apply (sync, "{\"type\":\"message.part.removed\",\"properties\":{\"sessionID\":\"ses_1\",\"messageID\":\"msg_2\",\"partID\":\"prt_1\"}}");
+  apply (sync, "{\"type\":\"message.removed\",\"properties\":{\"sessionID\":\"ses_1\",\"messageID\":\"msg_1\"}}");
+  assert_sessions_equal (store,
+    "{\"ses_1\":{\"info\":{\"id\":\"ses_1\",\"title\":\"t\"},\"messages\":["
+    "{\"info\":{\"id\":\"msg_2\",\"sessionID\":\"ses_1\",\"role\":\"assistant\"},\"parts\":["
+    "{\"id\":\"prt_2\",\"messageID\":\"msg_2\",\"type\":\"text\",\"text\":\"x\"}]}]}}");
+
+  apply (sync, "{\"type\":\"session.deleted\",\"properties\":{\"info\":{\"id\":\"ses_1\"}}}");
+  assert_sessions_equal (store, "{}");
+  g_assert_null (ocg_store_lookup_part (store, "prt_2"));
+}
+
+typedef struct
+{
+  OcgSync *sync;
+} ParserData;
+
+static void
+on_parsed (const char *type,
+           const char *data,
+           gsize       len,
+           const char *last_event_id,
+           gpointer    user_data)
+{
+  ocg_sync_apply_frame (user_data, data, len);
+}
+
+static void
+test_fixture_in_random_chunks (void)
+{
+  g_autofree char *events = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *events_path = g_build_filename (g_getenv ("OCG_TEST_DATA"), "opencode-1.18.33", "events.sse", NULL);
+  g_autofree char *state_path = g_build_filename (g_getenv ("OCG_TEST_DATA"), "opencode-1.18.33", "state.json", NULL);
+  gsize len;
+  g_autoptr(JsonNode) expected = NULL;
+
+  g_assert_true (g_file_get_contents (events_path, &events, &len, NULL));
+  g_assert_true (g_file_get_contents (state_path, &state, NULL, NULL));
+  expected = parse (state);
+
+  for (guint round = 0; round < 5; round++)
+    {
+      g_autoptr(OcgStore) store = ocg_store_new ();
+      g_autoptr(OcgSync) sync = ocg_sync_new (store, NULL);
+      g_autoptr(OcgSseParser) parser = ocg_sse_parser_new (on_parsed, sync);
+      g_autoptr(JsonNode) dump = NULL;
+      gsize pos = 0;
+
+      while (pos < len)
+        {
+          gsize n = MIN (len - pos, (gsize) g_test_rand_int_range (1, round == 0 ? 3 : 9000));
+
+          ocg_sse_parser_feed (parser, events + pos, n);
+          pos += n;
+        }
+      ocg_sse_parser_end_of_stream (parser);
+
+      dump = ocg_store_dump (store);
+      g_assert_true (json_node_equal (json_object_get_member (json_node_get_object (dump), "sessions"), expected));
+      g_assert_cmpuint (ocg_sync_get_n_malformed (sync), ==, 0);
+    }
+}
+
+/* Against the scripted server */
+
+static gboolean
+is_synced (gpointer data)
+{
+  return ocg_sync_get_synced (data);
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return ocg_event_source_get_state (ocg_sync_get_event_source (data)) == OCG_EVENT_SOURCE_CONNECTED;
+}
+
+typedef struct
+{
+  FakeServer *server;
+  guint       n;
+} Count;
+
+static gboolean
+has_connections (gpointer data)
+{
+  Count *count = data;
+
+  return fake_server_n_connections (count->server) >= count->n &&
+         fake_server_n_streams (count->server) > 0;
+}
+
+static gboolean
+has_held (gpointer data)
+{
+  return fake_server_n_held (data) > 0;
+}
+
+typedef struct
+{
+  OcgStore   *store;
+  const char *part_id;
+  const char *text;
+} PartText;
+
+static gboolean
+part_has_text (gpointer data)
+{
+  PartText *pt = data;
+  OcgPart *part = ocg_store_lookup_part (pt->store, pt->part_id);
+
+  return part != NULL && g_strcmp0 (ocg_record_get_string (OCG_RECORD (part), "text"), pt->text) == 0;
+}
+
+static OcgSync *
+start_sync (FakeServer *server,
+            OcgStore   *store)
+{
+  g_autofree char *url = fake_server_get_url (server);
+  g_autoptr(OcgClient) client = ocg_client_new (url, NULL, "secret", "/home/u/projekt-ä");
+  OcgSync *sync = ocg_sync_new (store, client);
+
+  ocg_sync_set_mirror_all (sync, TRUE);
+  ocg_event_source_set_backoff (ocg_sync_get_event_source (sync), 20, 100);
+  ocg_sync_start (sync);
+  return sync;
+}
+
+#define SESSION_1 "{\"id\":\"ses_1\",\"title\":\"First\",\"time\":{\"created\":1,\"updated\":1}}"
+#define SESSION_1B "{\"id\":\"ses_1\",\"title\":\"Renamed\",\"time\":{\"created\":1,\"updated\":9}}"
+#define SESSION_2 "{\"id\":\"ses_0\",\"title\":\"Second\",\"time\":{\"created\":5,\"updated\":5}}"
+#define MSG_1 "{\"id\":\"msg_1\",\"sessionID\":\"ses_1\",\"role\":\"user\"}"
+#define MSG_2 "{\"id\":\"msg_2\",\"sessionID\":\"ses_1\",\"role\":\"assistant\"}"
+#define MSG_3 "{\"id\":\"msg_3\",\"sessionID\":\"ses_1\",\"role\":\"user\"}"
+#define PART(id, msg, text) "{\"id\":\"" id "\",\"messageID\":\"" msg "\",\"sessionID\":\"ses_1\",\"type\":\"text\",\"text\":\"" text "\"}"
+
+static void
+test_bootstrap_and_refetch_after_reconnect (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = NULL;
+  Count count = { server, 2 };
+  PartText hello = { store, "prt_2", "Hello" };
+  g_autofree char *url = NULL;
+  g_autoptr(JsonNode) dump = NULL;
+
+  fake_server_set (server, "/session", "[" SESSION_1 "]");
+  fake_server_set (server, "/session/ses_1/message",
+                   "[{\"info\":" MSG_1 ",\"parts\":[" PART ("prt_1", "msg_1", "Hi") "]},"
+                   "{\"info\":" MSG_2 ",\"parts\":[" PART ("prt_2", "msg_2", "Hel") "]}]");
+  fake_server_set (server, "/session/ses_1/todo", "[{\"content\":\"a\",\"status\":\"pending\"}]");
+  fake_server_set (server, "/session/status", "{\"ses_1\":{\"type\":\"busy\"}}");
+
+  sync = start_sync (server, store);
+  spin_until (is_synced, sync, 5000);
+
+  /* The request carried the password and the (encoded) directory */
+  g_assert_cmpstr (fake_server_last_header (server, "Authorization"), ==, "Basic b3BlbmNvZGU6c2VjcmV0");
+  g_assert_cmpstr (fake_server_last_header (server, "x-opencode-directory"), ==, "/home/u/projekt-%C3%A4");
+
+  assert_sessions_equal (store,
+    "{\"ses_1\":{\"info\":" SESSION_1 ",\"messages\":["
+    "{\"info\":" MSG_1 ",\"parts\":[" PART ("prt_1", "msg_1", "Hi") "]},"
+    "{\"info\":" MSG_2 ",\"parts\":[" PART ("prt_2", "msg_2", "Hel") "]}]}}");
+  g_assert_cmpstr (ocg_session_get_status (ocg_store_lookup_session (store, "ses_1")), ==, "busy");
+  g_assert_nonnull (ocg_store_get_todo (store, "ses_1"));
+
+  /* Live events */
+  fake_server_push (server, "{\"type\":\"message.part.delta\",\"properties\":{\"messageID\":\"msg_2\",\"partID\":\"prt_2\",\"field\":\"text\",\"delta\":\"lo\"}}");
+  spin_until (part_has_text, &hello, 5000);
+
+  /* The connection drops; the server goes on without us */
+  fake_server_set (server, "/session", "[" SESSION_2 "," SESSION_1B "]");
+  fake_server_set (server, "/session/ses_1/message",
+                   "[{\"info\":" MSG_1 ",\"parts\":[" PART ("prt_1", "msg_1", "Hi") "]},"
+                   "{\"info\":" MSG_2 ",\"parts\":[" PART ("prt_2", "msg_2", "Hello world") "]},"
+                   "{\"info\":" MSG_3 ",\"parts\":[]}]");
+  fake_server_set (server, "/session/ses_0/message", "[]");
+  fake_server_set (server, "/session/ses_0/todo", "[]");
+  fake_server_set (server, "/session/ses_1/todo", "[]");
+  fake_server_set (server, "/session/status", "{}");
+  fake_server_set (server, "/permission", "[{\"id\":\"per_1\",\"sessionID\":\"ses_1\",\"permission\":\"bash\"}]");
+  fake_server_end_streams (server);
+
+  spin_until (has_connections, &count, 5000);
+  spin_until (is_connected, sync, 5000);
+  spin_until (is_synced, sync, 5000);
+
+  assert_sessions_equal (store,
+    "{\"ses_0\":{\"info\":" SESSION_2 ",\"messages\":[]},"
+    "\"ses_1\":{\"info\":" SESSION_1B ",\"messages\":["
+    "{\"info\":" MSG_1 ",\"parts\":[" PART ("prt_1", "msg_1", "Hi") "]},"
+    "{\"info\":" MSG_2 ",\"parts\":[" PART ("prt_2", "msg_2", "Hello world") "]},"
+    "{\"info\":" MSG_3 ",\"parts\":[]}]}}");
+  g_assert_cmpstr (ocg_session_get_status (ocg_store_lookup_session (store, "ses_1")), ==, "idle");
+  g_assert_null (ocg_store_get_todo (store, "ses_1"));
+  g_assert_cmpuint (ocg_session_get_n_requests (ocg_store_lookup_session (store, "ses_1")), ==, 1);
+
+  /* Deleted while away: gone after the next reconnect, with its messages */
+  fake_server_set (server, "/session", "[" SESSION_2 "]");
+  fake_server_set (server, "/permission", "[]");
+  fake_server_end_streams (server);
+  count.n = 3;
+  spin_until (has_connections, &count, 5000);
+  spin_until (is_connected, sync, 5000);
+  spin_until (is_synced, sync, 5000);
+
+  dump = ocg_store_dump (store);
+  assert_json_equal (dump,
+    "{\"sessions\":{\"ses_0\":{\"info\":" SESSION_2 ",\"messages\":[]}},"
+    "\"status\":{},\"todo\":{},\"permission\":{},\"question\":{}}");
+  g_assert_null (ocg_store_lookup_message (store, "msg_3"));
+}
+
+static void
+test_events_during_bootstrap_win (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = NULL;
+
+  fake_server_set (server, "/session", "[" SESSION_1 "]");
+  fake_server_set (server, "/session/ses_1/todo", "[]");
+  /* The snapshot as it was when the request was served */
+  fake_server_set (server, "/session/ses_1/message",
+                   "[{\"info\":" MSG_1 ",\"parts\":[" PART ("prt_1", "msg_1", "A") "]}]");
+  fake_server_hold (server, "/session/ses_1/message");
+
+  sync = start_sync (server, store);
+  spin_until (has_held, server, 5000);
+
+  /* While the answer is on its way, the turn goes on */
+  fake_server_push (server, "{\"type\":\"message.part.updated\",\"properties\":{\"part\":" PART ("prt_1", "msg_1", "AB") "}}");
+  fake_server_push (server, "{\"type\":\"message.updated\",\"properties\":{\"info\":" MSG_2 "}}");
+  fake_server_push (server, "{\"type\":\"message.part.updated\",\"properties\":{\"part\":" PART ("prt_2", "msg_2", "") "}}");
+  fake_server_push (server, "{\"type\":\"message.part.delta\",\"properties\":{\"messageID\":\"msg_2\",\"partID\":\"prt_2\",\"field\":\"text\",\"delta\":\"new\"}}");
+  {
+    PartText pt = { store, "prt_2", "new" };
+
+    spin_until (part_has_text, &pt, 5000);
+  }
+  fake_server_release (server);
+  spin_until (is_synced, sync, 5000);
+
+  assert_sessions_equal (store,
+    "{\"ses_1\":{\"info\":" SESSION_1 ",\"messages\":["
+    "{\"info\":" MSG_1 ",\"parts\":[" PART ("prt_1", "msg_1", "AB") "]},"
+    "{\"info\":" MSG_2 ",\"parts\":[" PART ("prt_2", "msg_2", "new") "]}]}}");
+}
+
+static void
+test_wrong_password_fails (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = NULL;
+  OcgEventSource *source;
+
+  fake_server_set_status (server, "/event", 401, "Unauthorized");
+  sync = start_sync (server, store);
+  source = ocg_sync_get_event_source (sync);
+  while (ocg_event_source_get_state (source) != OCG_EVENT_SOURCE_FAILED)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_error (ocg_event_source_get_error (source), OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (strstr (ocg_event_source_get_error (source)->message, "password"));
+  g_assert_cmpuint (fake_server_n_connections (server), ==, 1);
+}
+
+static void
+test_server_error_retries (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = NULL;
+  OcgEventSource *source;
+
+  fake_server_set_status (server, "/event", 500, "{\"name\":\"UnknownError\",\"data\":{\"message\":\"database is locked\"}}");
+  sync = start_sync (server, store);
+  source = ocg_sync_get_event_source (sync);
+  while (fake_server_n_connections (server) < 3)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (ocg_event_source_get_state (source), ==, OCG_EVENT_SOURCE_RECONNECTING);
+  g_assert_error (ocg_event_source_get_error (source), OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_SERVER);
+
+  /* It recovers once the server does */
+  fake_server_set_status (server, "/event", 0, NULL);
+  spin_until (is_synced, sync, 5000);
+  g_assert_cmpint (ocg_event_source_get_state (source), ==, OCG_EVENT_SOURCE_CONNECTED);
+  g_assert_null (ocg_event_source_get_error (source));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sync/malformed-events-are-skipped", test_malformed_events_are_skipped);
+  g_test_add_func ("/sync/idempotent-and-ordered", test_idempotent_and_ordered);
+  g_test_add_func ("/sync/fixture-in-random-chunks", test_fixture_in_random_chunks);
+  g_test_add_func ("/sync/server/bootstrap-and-refetch", test_bootstrap_and_refetch_after_reconnect);
+  g_test_add_func ("/sync/server/events-during-bootstrap", test_events_during_bootstrap_win);
+  g_test_add_func ("/sync/server/wrong-password", test_wrong_password_fails);
+  g_test_add_func ("/sync/server/server-error-retries", test_server_error_retries);
+
+  return g_test_run ();
+}

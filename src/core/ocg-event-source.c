@@ -91,6 +91,8 @@ set_state (OcgEventSource      *self,
       error_changed = TRUE;
     }
 
+  g_debug ("Event source %s: state %d%s%s", self->path, state,
+           error != NULL ? ", " : "", error != NULL ? error->message : "");
   g_object_freeze_notify (G_OBJECT (self));
   if (error_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);

@@ -1,0 +1,289 @@
+/* fake-server.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "fake-server.h"
+
+#include <string.h>
+
+typedef struct
+{
+  guint  status;
+  char  *body;
+} Answer;
+
+struct _FakeServer
+{
+  SoupServer *server;
+  GHashTable *answers;      /* path -> Answer */
+  GPtrArray  *streams;      /* SoupServerMessage, open /event streams */
+  guint       connections;  /* /event requests seen */
+  char       *hold_path;
+  GPtrArray  *held;         /* SoupServerMessage */
+  GHashTable *last_headers; /* name -> value, of the last /event request */
+};
+
+static void
+answer_free (gpointer data)
+{
+  Answer *answer = data;
+
+  g_free (answer->body);
+  g_free (answer);
+}
+
+static void
+respond (SoupServerMessage *msg,
+         Answer            *answer)
+{
+  if (answer == NULL)
+    {
+      static const char not_found[] = "{\"name\":\"NotFound\",\"data\":{\"message\":\"no such thing\"}}";
+
+      soup_server_message_set_status (msg, 404, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        not_found, strlen (not_found));
+      return;
+    }
+  soup_server_message_set_status (msg, answer->status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    answer->body, strlen (answer->body));
+}
+
+static void
+on_stream_finished (SoupServerMessage *msg,
+                    FakeServer        *self)
+{
+  g_ptr_array_remove (self->streams, msg);
+}
+
+static void
+handle (SoupServer        *server,
+        SoupServerMessage *msg,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           user_data)
+{
+  FakeServer *self = user_data;
+
+  if (strcmp (path, "/event") == 0)
+    {
+      SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+      SoupMessageHeadersIter iter;
+      const char *name, *value;
+      Answer *refusal = g_hash_table_lookup (self->answers, "/event");
+
+      self->connections++;
+      g_hash_table_remove_all (self->last_headers);
+      soup_message_headers_iter_init (&iter, request);
+      while (soup_message_headers_iter_next (&iter, &name, &value))
+        g_hash_table_insert (self->last_headers, g_ascii_strdown (name, -1), g_strdup (value));
+
+      if (refusal != NULL)
+        {
+          respond (msg, refusal);
+          return;
+        }
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+      soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+      g_ptr_array_add (self->streams, msg);
+      g_signal_connect (msg, "finished", G_CALLBACK (on_stream_finished), self);
+      {
+        static const char connected[] = "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n";
+
+        soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC,
+                                  connected, strlen (connected));
+      }
+      return;
+    }
+
+  if (self->hold_path != NULL && strcmp (path, self->hold_path) == 0)
+    {
+      soup_server_message_pause (msg);
+      g_ptr_array_add (self->held, g_object_ref (msg));
+      return;
+    }
+
+  respond (msg, g_hash_table_lookup (self->answers, path));
+}
+
+FakeServer *
+fake_server_new (void)
+{
+  FakeServer *self = g_new0 (FakeServer, 1);
+  g_autoptr(GError) error = NULL;
+
+  self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, answer_free);
+  self->streams = g_ptr_array_new ();
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->last_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->server = soup_server_new ("server-header", "fake-opencode", NULL);
+  soup_server_add_handler (self->server, NULL, handle, self, NULL);
+  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
+  fake_server_set (self, "/session", "[]");
+  fake_server_set (self, "/session/status", "{}");
+  fake_server_set (self, "/permission", "[]");
+  fake_server_set (self, "/question", "[]");
+  return self;
+}
+
+void
+fake_server_free (FakeServer *self)
+{
+  fake_server_release (self);
+  fake_server_end_streams (self);
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_ptr_array_unref (self->streams);
+  g_ptr_array_unref (self->held);
+  g_hash_table_unref (self->answers);
+  g_hash_table_unref (self->last_headers);
+  g_free (self->hold_path);
+  g_free (self);
+}
+
+char *
+fake_server_get_url (FakeServer *self)
+{
+  GSList *uris = soup_server_get_uris (self->server);
+  char *url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return url;
+}
+
+void
+fake_server_set_status (FakeServer *self,
+                        const char *path,
+                        guint       status,
+                        const char *body)
+{
+  Answer *answer;
+
+  if (body == NULL)
+    {
+      g_hash_table_remove (self->answers, path);
+      return;
+    }
+  answer = g_new0 (Answer, 1);
+  answer->status = status;
+  answer->body = g_strdup (body);
+  g_hash_table_replace (self->answers, g_strdup (path), answer);
+}
+
+void
+fake_server_set (FakeServer *self,
+                 const char *path,
+                 const char *json)
+{
+  fake_server_set_status (self, path, 200, json);
+}
+
+void
+fake_server_push_raw (FakeServer *self,
+                      const char *bytes,
+                      gsize       len)
+{
+  for (guint i = 0; i < self->streams->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (self->streams, i);
+
+      soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_COPY, bytes, len);
+      soup_server_message_unpause (msg);
+    }
+}
+
+void
+fake_server_push (FakeServer *self,
+                  const char *frame_json)
+{
+  g_autofree char *frame = g_strdup_printf ("data: %s\n\n", frame_json);
+
+  fake_server_push_raw (self, frame, strlen (frame));
+}
+
+void
+fake_server_end_streams (FakeServer *self)
+{
+  g_autoptr(GPtrArray) streams = g_ptr_array_copy (self->streams, NULL, NULL);
+
+  for (guint i = 0; i < streams->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (streams, i);
+
+      soup_message_body_complete (soup_server_message_get_response_body (msg));
+      soup_server_message_unpause (msg);
+    }
+}
+
+guint
+fake_server_n_streams (FakeServer *self)
+{
+  return self->streams->len;
+}
+
+guint
+fake_server_n_connections (FakeServer *self)
+{
+  return self->connections;
+}
+
+void
+fake_server_hold (FakeServer *self,
+                  const char *path)
+{
+  g_free (self->hold_path);
+  self->hold_path = g_strdup (path);
+}
+
+guint
+fake_server_n_held (FakeServer *self)
+{
+  return self->held->len;
+}
+
+void
+fake_server_release (FakeServer *self)
+{
+  g_autoptr(GPtrArray) held = g_steal_pointer (&self->held);
+
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_clear_pointer (&self->hold_path, g_free);
+  for (guint i = 0; i < held->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (held, i);
+
+      respond (msg, g_hash_table_lookup (self->answers, g_uri_get_path (soup_server_message_get_uri (msg))));
+      soup_server_message_unpause (msg);
+    }
+}
+
+const char *
+fake_server_last_header (FakeServer *self,
+                         const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return g_hash_table_lookup (self->last_headers, lower);
+}
+
+void
+spin_until (gboolean (*predicate) (gpointer),
+            gpointer   data,
+            guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for a condition");
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (500);
+    }
+}
