@@ -1,0 +1,188 @@
+/* app-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "app-test-util.h"
+
+#include <adwaita.h>
+#include <gtksourceview/gtksource.h>
+#include <string.h>
+
+void
+app_test_init (int    *argc,
+               char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  gtk_source_init ();
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+app_test_wait (gboolean (*predicate) (gpointer),
+               gpointer   data,
+               guint      timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+
+  while (!predicate (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return !timed_out;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+app_test_run_for (guint ms)
+{
+  app_test_wait (never, NULL, ms);
+}
+
+GtkWidget *
+app_test_window (GtkWidget *child,
+                 int        width,
+                 int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  app_test_run_for (100);
+  return window;
+}
+
+static GtkWidget *
+find (GtkWidget *root,
+      gboolean (*match) (GtkWidget *, gconstpointer),
+      gconstpointer data,
+      guint       *nth)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (match (child, data))
+        {
+          if (*nth == 0)
+            return child;
+          (*nth)--;
+        }
+      if ((found = find (child, match, data, nth)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+match_type (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
+GtkWidget *
+app_test_find_by_type (GtkWidget *root,
+                       GType      type,
+                       guint      nth)
+{
+  return find (root, match_type, GSIZE_TO_POINTER (type), &nth);
+}
+
+guint
+app_test_count_by_type (GtkWidget *root,
+                        GType      type)
+{
+  guint n = 0;
+
+  while (app_test_find_by_type (root, type, n) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+match_label (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  const char *text;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_INSCRIPTION (widget))
+    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  else
+    return FALSE;
+  return text != NULL && strstr (text, data) != NULL;
+}
+
+GtkWidget *
+app_test_find_label (GtkWidget  *root,
+                     const char *text_substring)
+{
+  guint nth = 0;
+
+  return find (root, match_label, text_substring, &nth);
+}
+
+static gboolean
+match_css (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return gtk_widget_has_css_class (widget, data);
+}
+
+GtkWidget *
+app_test_find_by_css (GtkWidget  *root,
+                      const char *css_class,
+                      guint       nth)
+{
+  return find (root, match_css, css_class, &nth);
+}
+
+static void
+collect (GtkWidget *root,
+         GString   *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *text = NULL;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_LABEL (child))
+        text = gtk_label_get_text (GTK_LABEL (child));
+      else if (GTK_IS_INSCRIPTION (child))
+        text = gtk_inscription_get_text (GTK_INSCRIPTION (child));
+      if (text != NULL && *text != '\0')
+        {
+          if (out->len > 0)
+            g_string_append_c (out, '\n');
+          g_string_append (out, text);
+        }
+      collect (child, out);
+    }
+}
+
+char *
+app_test_collect_text (GtkWidget *root)
+{
+  GString *out = g_string_new (NULL);
+
+  collect (root, out);
+  return g_string_free (out, FALSE);
+}
