@@ -331,6 +331,23 @@ test_dump_shape (void)
 
   dump = ocg_store_dump (store);
   text = ocg_json_to_string (dump, FALSE);
+
+  /* The streamed dump is the same document */
+  {
+    g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *streamed = NULL;
+
+    g_assert_true (ocg_store_write_dump (store, out, &error));
+    g_assert_no_error (error);
+    g_output_stream_write_all (out, "", 1, NULL, NULL, NULL);
+    g_output_stream_close (out, NULL, NULL);
+    streamed = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+    g_assert_true (g_str_has_suffix (streamed, "\n"));
+    streamed[strlen (streamed) - 1] = '\0';
+    g_assert_cmpstr (streamed, ==, text);
+  }
+
   g_assert_cmpstr (text, ==,
                    "{\"sessions\":{\"ses_1\":{\"info\":{\"id\":\"ses_1\",\"title\":\"t\"},\"messages\":["
                    "{\"info\":{\"id\":\"msg_1\",\"sessionID\":\"ses_1\"},\"parts\":[{\"id\":\"prt_1\",\"messageID\":\"msg_1\",\"text\":\"ab\"}]},"

@@ -390,7 +390,6 @@ call_on (OcgClient           *self,
 {
   g_autofree char *escaped = id != NULL ? escape (id) : NULL;
   g_autofree char *path = NULL;
-  g_autoptr(JsonNode) owned = body;
 
   path = g_strdup_printf (format, escaped != NULL ? escaped : "");
   if (query != NULL && *query != '\0')
@@ -401,6 +400,8 @@ call_on (OcgClient           *self,
       path = with_query;
     }
   ocg_client_call_async (self, method, path, body, cancellable, callback, user_data);
+  /* The body was ours */
+  g_clear_pointer (&body, json_node_unref);
 }
 
 static JsonNode *

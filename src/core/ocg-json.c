@@ -182,3 +182,84 @@ ocg_json_append_string (GString    *out,
     }
   g_string_append_c (out, '"');
 }
+
+void
+ocg_json_append_object (GString    *out,
+                        JsonObject *object)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      ocg_json_append_string (out, name, strlen (name));
+      g_string_append_c (out, ':');
+      ocg_json_append_node (out, json_object_get_member (object, name));
+    }
+  g_string_append_c (out, '}');
+}
+
+/* Appends compact JSON for @node, as json-glib's generator would write it */
+void
+ocg_json_append_node (GString  *out,
+                      JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      ocg_json_append_object (out, json_node_get_object (node));
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            ocg_json_append_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_STRING)
+          {
+            const char *str = json_node_get_string (node);
+
+            ocg_json_append_string (out, str, strlen (str));
+          }
+        else if (type == G_TYPE_INT64)
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        else if (type == G_TYPE_DOUBLE)
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+          }
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+        else
+          g_string_append (out, "null");
+      }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}

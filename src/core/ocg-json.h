@@ -33,5 +33,9 @@ JsonNode   *ocg_json_node_new_array  (JsonArray  *array);
 void        ocg_json_append_string   (GString    *out,
                                       const char *str,
                                       gsize       len);
+void        ocg_json_append_node     (GString    *out,
+                                      JsonNode   *node);
+void        ocg_json_append_object   (GString    *out,
+                                      JsonObject *object);
 
 G_END_DECLS

@@ -256,7 +256,7 @@ static void
 remove_message_parts (OcgStore   *self,
                       const char *message_id)
 {
-  g_autoptr(GPtrArray) ids = ocg_record_store_remove_group (self->parts, message_id);
+  g_ptr_array_unref (ocg_record_store_remove_group (self->parts, message_id));
 }
 
 gboolean
@@ -276,9 +276,7 @@ ocg_store_remove_session (OcgStore   *self,
     remove_message_parts (self, g_ptr_array_index (message_ids, i));
 
   for (guint k = 0; k < G_N_ELEMENTS (self->requests); k++)
-    {
-      g_autoptr(GPtrArray) ids = ocg_record_store_remove_group (self->requests[k], session_id);
-    }
+    g_ptr_array_unref (ocg_record_store_remove_group (self->requests[k], session_id));
   g_hash_table_remove (self->status, session_id);
   g_hash_table_remove (self->todo, session_id);
   g_hash_table_remove (self->diff, session_id);
@@ -610,4 +608,113 @@ ocg_store_dump (OcgStore *self)
   json_object_set_object_member (root, "question", dump_requests (self->requests[OCG_REQUEST_QUESTION]));
 
   return ocg_json_node_new_object (root);
+}
+
+/* Writing the dump piece by piece keeps a large mirror from being copied
+ * into one string (or a second tree) at exit */
+typedef struct
+{
+  GOutputStream *stream;
+  GString       *buffer;
+  GError       **error;
+  gboolean       failed;
+} DumpWriter;
+
+static void
+dump_flush (DumpWriter *writer,
+            gsize       threshold)
+{
+  if (writer->failed || writer->buffer->len < threshold)
+    return;
+  if (!g_output_stream_write_all (writer->stream, writer->buffer->str, writer->buffer->len,
+                                  NULL, NULL, writer->error))
+    writer->failed = TRUE;
+  g_string_truncate (writer->buffer, 0);
+}
+
+static void
+dump_write_list (DumpWriter *writer,
+                 OcgIdList  *list)
+{
+  g_string_append_c (writer->buffer, '[');
+  for (guint i = 0; list != NULL && i < ocg_id_list_get_size (list); i++)
+    {
+      if (i > 0)
+        g_string_append_c (writer->buffer, ',');
+      ocg_json_append_object (writer->buffer, ocg_record_get_json (ocg_id_list_peek (list, i)));
+      dump_flush (writer, 1 << 16);
+    }
+  g_string_append_c (writer->buffer, ']');
+}
+
+/**
+ * ocg_store_write_dump:
+ *
+ * Writes the same document as ocg_store_dump(), compact, to @stream.
+ */
+gboolean
+ocg_store_write_dump (OcgStore       *self,
+                      GOutputStream  *stream,
+                      GError        **error)
+{
+  DumpWriter writer = { stream, g_string_sized_new (1 << 17), error, FALSE };
+  OcgIdList *session_list;
+
+  g_return_val_if_fail (OCG_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  g_string_append (writer.buffer, "{\"sessions\":{");
+  session_list = ocg_record_store_get_list (self->sessions, "");
+  for (guint i = 0; i < ocg_id_list_get_size (session_list); i++)
+    {
+      OcgRecord *session = ocg_id_list_peek (session_list, i);
+      const char *session_id = ocg_record_get_id (session);
+      OcgIdList *messages = ocg_record_store_peek_list (self->messages, session_id);
+
+      if (i > 0)
+        g_string_append_c (writer.buffer, ',');
+      ocg_json_append_string (writer.buffer, session_id, strlen (session_id));
+      g_string_append (writer.buffer, ":{\"info\":");
+      ocg_json_append_object (writer.buffer, ocg_record_get_json (session));
+      g_string_append (writer.buffer, ",\"messages\":[");
+      for (guint j = 0; messages != NULL && j < ocg_id_list_get_size (messages); j++)
+        {
+          OcgRecord *message = ocg_id_list_peek (messages, j);
+
+          if (j > 0)
+            g_string_append_c (writer.buffer, ',');
+          g_string_append (writer.buffer, "{\"info\":");
+          ocg_json_append_object (writer.buffer, ocg_record_get_json (message));
+          g_string_append (writer.buffer, ",\"parts\":");
+          dump_write_list (&writer, ocg_record_store_peek_list (self->parts, ocg_record_get_id (message)));
+          g_string_append_c (writer.buffer, '}');
+        }
+      g_string_append (writer.buffer, "]}");
+      dump_flush (&writer, 1 << 16);
+    }
+  g_string_append (writer.buffer, "},");
+
+  {
+    /* The small tables go through the tree */
+    JsonObject *tables = json_object_new ();
+    g_autoptr(JsonNode) node = NULL;
+
+    json_object_set_object_member (tables, "status", dump_table (self->status, FALSE));
+    json_object_set_object_member (tables, "todo", dump_table (self->todo, TRUE));
+    json_object_set_object_member (tables, "permission", dump_requests (self->requests[OCG_REQUEST_PERMISSION]));
+    json_object_set_object_member (tables, "question", dump_requests (self->requests[OCG_REQUEST_QUESTION]));
+    node = ocg_json_node_new_object (tables);
+    {
+      g_autoptr(GString) rest = g_string_new (NULL);
+
+      ocg_json_append_node (rest, node);
+      /* Without its opening brace: it continues the document */
+      g_string_append (writer.buffer, rest->str + 1);
+    }
+  }
+  g_string_append_c (writer.buffer, '\n');
+  dump_flush (&writer, 0);
+
+  g_string_free (writer.buffer, TRUE);
+  return !writer.failed;
 }

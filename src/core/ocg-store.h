@@ -95,5 +95,8 @@ gboolean        ocg_store_remove_request     (OcgStore       *self,
                                               const char     *request_id);
 
 JsonNode       *ocg_store_dump               (OcgStore       *self);
+gboolean        ocg_store_write_dump         (OcgStore       *self,
+                                              GOutputStream  *stream,
+                                              GError        **error);
 
 G_END_DECLS

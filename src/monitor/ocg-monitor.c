@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gio/gunixoutputstream.h>
 #include <glib-unix.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
@@ -248,11 +250,15 @@ replay_file (Monitor  *monitor,
 static void
 print_state (Monitor *monitor)
 {
-  g_autoptr(JsonNode) dump = ocg_store_dump (monitor->store);
-  g_autofree char *text = ocg_json_to_string (dump, FALSE);
+  g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  g_autoptr(GError) error = NULL;
 
-  fputs (text, stdout);
-  fputc ('\n', stdout);
+  fflush (stdout);
+  if (!ocg_store_write_dump (monitor->store, out, &error))
+    {
+      g_printerr ("opencode-gtk-monitor: cannot write the state: %s\n", error->message);
+      monitor->status = 1;
+    }
 }
 
 static void
