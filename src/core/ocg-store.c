@@ -641,7 +641,7 @@ dump_write_list (DumpWriter *writer,
     {
       if (i > 0)
         g_string_append_c (writer->buffer, ',');
-      ocg_json_append_object (writer->buffer, ocg_record_get_json (ocg_id_list_peek (list, i)));
+      ocg_record_append_json (ocg_id_list_peek (list, i), writer->buffer);
       dump_flush (writer, 1 << 16);
     }
   g_string_append_c (writer->buffer, ']');
@@ -675,7 +675,7 @@ ocg_store_write_dump (OcgStore       *self,
         g_string_append_c (writer.buffer, ',');
       ocg_json_append_string (writer.buffer, session_id, strlen (session_id));
       g_string_append (writer.buffer, ":{\"info\":");
-      ocg_json_append_object (writer.buffer, ocg_record_get_json (session));
+      ocg_record_append_json (session, writer.buffer);
       g_string_append (writer.buffer, ",\"messages\":[");
       for (guint j = 0; messages != NULL && j < ocg_id_list_get_size (messages); j++)
         {
@@ -684,7 +684,7 @@ ocg_store_write_dump (OcgStore       *self,
           if (j > 0)
             g_string_append_c (writer.buffer, ',');
           g_string_append (writer.buffer, "{\"info\":");
-          ocg_json_append_object (writer.buffer, ocg_record_get_json (message));
+          ocg_record_append_json (message, writer.buffer);
           g_string_append (writer.buffer, ",\"parts\":");
           dump_write_list (&writer, ocg_record_store_peek_list (self->parts, ocg_record_get_id (message)));
           g_string_append_c (writer.buffer, '}');
