@@ -1,5 +1,10 @@
 /* ocg-application.c
  *
+ * One instance: launching the app again opens (or raises) a window in the
+ * running one. Each window is one project on one server: with --server (or
+ * $OPENCODE_SERVER_URL) the app connects there, otherwise it runs its own
+ * `opencode serve` in the project folder.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -16,20 +21,140 @@ struct _OcgApplication
 
 G_DEFINE_FINAL_TYPE (OcgApplication, ocg_application, ADW_TYPE_APPLICATION)
 
+static OcgWindow *
+find_window (OcgApplication *self,
+             const char     *server,
+             const char     *directory)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      OcgConnection *connection;
+
+      if (!OCG_IS_WINDOW (l->data))
+        continue;
+      connection = ocg_window_get_connection (l->data);
+      if (g_strcmp0 (ocg_connection_get_directory (connection), directory) == 0 &&
+          (server == NULL ? ocg_connection_is_embedded (connection)
+                          : g_strcmp0 (ocg_connection_get_url (connection), server) == 0))
+        return l->data;
+    }
+  return NULL;
+}
+
+static void
+open_project (OcgApplication *self,
+              const char     *server,
+              const char     *username,
+              const char     *password,
+              const char     *directory)
+{
+  OcgWindow *window = find_window (self, server, directory);
+
+  if (window == NULL)
+    {
+      g_autoptr(OcgConnection) connection = NULL;
+
+      if (server != NULL)
+        connection = ocg_connection_new_remote (server, username, password, directory);
+      else
+        connection = ocg_connection_new_embedded (NULL, directory);
+      window = ocg_window_new (self, connection);
+      ocg_connection_start (connection);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static const char *
+option_string (GVariantDict *options,
+               const char   *name)
+{
+  const char *value = NULL;
+
+  g_variant_dict_lookup (options, name, "&s", &value);
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static int
+ocg_application_command_line (GApplication            *app,
+                              GApplicationCommandLine *command_line)
+{
+  OcgApplication *self = OCG_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *directory = NULL;
+  const char *server, *password, *username, *dir_option;
+  int argc;
+
+  argv = g_application_command_line_get_arguments (command_line, &argc);
+  server = option_string (options, "server");
+  if (server == NULL)
+    server = g_application_command_line_getenv (command_line, "OPENCODE_SERVER_URL");
+  if (server != NULL && *server == '\0')
+    server = NULL;
+  password = option_string (options, "password");
+  if (password == NULL)
+    password = g_application_command_line_getenv (command_line, "OPENCODE_SERVER_PASSWORD");
+  username = option_string (options, "username");
+  if (username == NULL)
+    username = g_application_command_line_getenv (command_line, "OPENCODE_SERVER_USERNAME");
+  dir_option = option_string (options, "directory");
+
+  if (argc > 1)
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, argv[1]);
+
+      directory = g_file_get_path (file);
+    }
+  else if (dir_option != NULL)
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, dir_option);
+
+      directory = g_file_get_path (file);
+    }
+  else if (server == NULL)
+    directory = g_strdup (g_application_command_line_get_cwd (command_line));
+
+  if (directory != NULL && !g_file_test (directory, G_FILE_TEST_IS_DIR))
+    {
+      g_application_command_line_printerr (command_line, _("%s is not a folder\n"), directory);
+      return 1;
+    }
+
+  open_project (self, server, username, password, directory);
+  return 0;
+}
+
 static void
 ocg_application_activate (GApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
-  if (window == NULL)
-    window = GTK_WINDOW (ocg_window_new (OCG_APPLICATION (app)));
-  gtk_window_present (window);
+  if (window != NULL)
+    gtk_window_present (window);
+  else
+    open_project (OCG_APPLICATION (app), g_getenv ("OPENCODE_SERVER_URL"), NULL,
+                  g_getenv ("OPENCODE_SERVER_PASSWORD"), g_get_current_dir ());
+}
+
+static void
+ocg_application_shutdown (GApplication *app)
+{
+  /* No server of ours outlives the app */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (OCG_IS_WINDOW (l->data))
+      ocg_connection_stop (ocg_window_get_connection (l->data));
+
+  G_APPLICATION_CLASS (ocg_application_parent_class)->shutdown (app);
 }
 
 static void
 ocg_application_class_init (OcgApplicationClass *klass)
 {
-  G_APPLICATION_CLASS (klass)->activate = ocg_application_activate;
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = ocg_application_activate;
+  app_class->command_line = ocg_application_command_line;
+  app_class->shutdown = ocg_application_shutdown;
 }
 
 static void
@@ -41,15 +166,125 @@ on_quit (GSimpleAction *action,
 }
 
 static void
+on_about (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  static const char *developers[] = { "The Opencode GTK developers", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("Opencode GTK"),
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", "The Opencode GTK developers",
+                         "developers", developers,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("A native desktop client for the opencode coding agent"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+on_color_scheme_changed (GtkDropDown    *drop_down,
+                         GParamSpec     *pspec,
+                         gpointer        user_data)
+{
+  static const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK,
+  };
+  guint selected = gtk_drop_down_get_selected (drop_down);
+
+  if (selected < G_N_ELEMENTS (schemes))
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), schemes[selected]);
+}
+
+static GtkWidget *
+info_row (const char *title,
+          const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL ? value : _("None"));
+  return row;
+}
+
+static void
+on_preferences (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group, *row, *drop_down;
+  static const char *schemes[] = { N_("Follow System"), N_("Light"), N_("Dark"), NULL };
+  const char *translated[4];
+  AdwColorScheme current = adw_style_manager_get_color_scheme (adw_style_manager_get_default ());
+
+  for (guint i = 0; i < 4; i++)
+    translated[i] = schemes[i] != NULL ? _(schemes[i]) : NULL;
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Appearance"));
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Style"));
+  drop_down = gtk_drop_down_new_from_strings (translated);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down),
+                              current == ADW_COLOR_SCHEME_FORCE_LIGHT ? 1 : current == ADW_COLOR_SCHEME_FORCE_DARK ? 2 : 0);
+  gtk_widget_set_valign (drop_down, GTK_ALIGN_CENTER);
+  g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_color_scheme_changed), NULL);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), drop_down);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  if (OCG_IS_WINDOW (parent))
+    {
+      OcgConnection *connection = ocg_window_get_connection (OCG_WINDOW (parent));
+
+      group = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("This Window"));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 info_row (_("Server"), ocg_connection_get_url (connection)));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 info_row (_("Started by Opencode GTK"),
+                                           ocg_connection_is_embedded (connection) ? _("Yes") : _("No")));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 info_row (_("Project folder"), ocg_connection_get_directory (connection)));
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+    }
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 ocg_application_init (OcgApplication *self)
 {
   static const GActionEntry actions[] = {
     { "quit", on_quit },
+    { "about", on_about },
+    { "preferences", on_preferences },
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const GOptionEntry options[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, NULL,
+      N_("Connect to this opencode server instead of starting one"), N_("URL") },
+    { "username", 'u', 0, G_OPTION_ARG_STRING, NULL, N_("User name for the server"), N_("NAME") },
+    { "password", 'p', 0, G_OPTION_ARG_STRING, NULL, N_("The server's password"), N_("PASSWORD") },
+    { "directory", 'd', 0, G_OPTION_ARG_STRING, NULL, N_("The project folder"), N_("DIR") },
+    { NULL }
+  };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[PROJECT-FOLDER]"));
 }
 
 OcgApplication *
@@ -57,7 +292,7 @@ ocg_application_new (void)
 {
   return g_object_new (OCG_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/io/github/opencodegtk/OpencodeGtk",
                        NULL);
 }

@@ -1,37 +1,946 @@
 /* ocg-window.c
  *
+ * One window per project: the sessions on the left, the open session on the
+ * right, folding into one pane on a narrow window. The window follows the
+ * connection's state in its header (and a banner when something is wrong),
+ * but never empties the transcript while reconnecting: the store keeps what
+ * is known and the sync corrects it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "ocg-chat-view.h"
+#include "ocg-composer.h"
+#include "ocg-ids.h"
+#include "ocg-json.h"
+#include "ocg-prompt-dock.h"
+#include "ocg-sidebar.h"
 #include "ocg-window.h"
 
 struct _OcgWindow
 {
-  AdwApplicationWindow parent_instance;
+  AdwApplicationWindow  parent_instance;
+
+  OcgConnection        *connection;
+  OcgStore             *store;
+  char                 *session_id;
+  OcgSession           *session;       /* followed for busy and title */
+  GHashTable           *pending_texts; /* message id -> text, until the send succeeds */
+  guint                 countdown_id;
+
+  /* Template widgets */
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar_box;
+  GtkWidget            *content_box;
+  AdwWindowTitle       *window_title;
+  AdwWindowTitle       *sidebar_title;
+  GtkWidget            *back_button;
+  GtkWidget            *session_menu_button;
+  GtkWidget            *connection_box;
+  GtkWidget            *connection_spinner;
+  GtkWidget            *connection_icon;
+  GtkWidget            *connection_label;
+  GtkRevealer          *banner;
+  GtkWidget            *banner_label;
+  GtkWidget            *banner_button;
+  GtkStack             *content_stack;
+  AdwStatusPage        *status_page;
+  GtkWidget            *status_button;
+  GtkWidget            *chat_box;
+
+  /* Made in code: they need the store */
+  GtkWidget            *sidebar;
+  GtkWidget            *chat_view;
+  GtkWidget            *prompt_dock;
+  GtkWidget            *composer;
 };
 
 G_DEFINE_FINAL_TYPE (OcgWindow, ocg_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void update_connection (OcgWindow *self);
+
+static void
+toast (OcgWindow  *self,
+       const char *message)
+{
+  /* libadwaita 1.2 has no toast overlay here; the banner shows failures */
+  gtk_label_set_text (GTK_LABEL (self->banner_label), message);
+  gtk_widget_set_visible (self->banner_button, FALSE);
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+}
+
+static const char *
+project_name (OcgWindow *self)
+{
+  const char *directory = ocg_connection_get_directory (self->connection);
+
+  return directory != NULL ? directory : ocg_connection_get_url (self->connection);
+}
+
+static void
+update_title (OcgWindow *self)
+{
+  const char *title = self->session != NULL ? ocg_session_get_title (self->session) : NULL;
+  g_autofree char *base = NULL;
+  const char *project = project_name (self);
+
+  if (project != NULL && g_path_is_absolute (project))
+    base = g_path_get_basename (project);
+  else
+    base = g_strdup (project);
+
+  adw_window_title_set_title (self->window_title, title != NULL && *title ? title : _("New Session"));
+  adw_window_title_set_subtitle (self->window_title, base != NULL ? base : "");
+  adw_window_title_set_subtitle (self->sidebar_title, base != NULL ? base : "");
+  {
+    g_autofree char *window_title = base != NULL
+      ? g_strdup_printf ("%s — %s", base, _("Opencode GTK"))
+      : g_strdup (_("Opencode GTK"));
+
+    gtk_window_set_title (GTK_WINDOW (self), window_title);
+  }
+}
+
+static gboolean
+is_connected (OcgWindow *self)
+{
+  return ocg_connection_get_state (self->connection) == OCG_CONNECTION_CONNECTED;
+}
+
+static void
+update_composer (OcgWindow *self)
+{
+  OcgComposer *composer = OCG_COMPOSER (self->composer);
+  const char *reason = NULL;
+
+  switch (ocg_connection_get_state (self->connection))
+    {
+    case OCG_CONNECTION_CONNECTED:
+      break;
+    case OCG_CONNECTION_RECONNECTING:
+      reason = _("Not connected: messages can be sent again once the connection is back");
+      break;
+    case OCG_CONNECTION_STARTING_SERVER:
+    case OCG_CONNECTION_CONNECTING:
+    case OCG_CONNECTION_IDLE:
+      reason = _("Connecting to the server…");
+      break;
+    case OCG_CONNECTION_FAILED:
+    case OCG_CONNECTION_SERVER_MISSING:
+    default:
+      reason = _("Not connected to a server");
+      break;
+    }
+  ocg_composer_set_disabled_reason (composer, reason);
+  ocg_composer_set_busy (composer, self->session != NULL &&
+                                   g_strcmp0 (ocg_session_get_status (self->session), "idle") != 0);
+}
+
+static void
+on_session_notify (OcgSession *session,
+                   GParamSpec *pspec,
+                   OcgWindow  *self)
+{
+  update_title (self);
+  update_composer (self);
+}
+
+static void
+follow_session (OcgWindow  *self,
+                OcgSession *session)
+{
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect (session, "notify", G_CALLBACK (on_session_notify), self);
+  update_title (self);
+  update_composer (self);
+}
+
+static void
+on_sessions_changed (GListModel *sessions,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     OcgWindow  *self)
+{
+  OcgSession *session = self->session_id != NULL ? ocg_store_lookup_session (self->store, self->session_id) : NULL;
+
+  /* The open session was deleted (here or elsewhere) */
+  if (self->session != NULL && session == NULL)
+    ocg_window_open_session (self, NULL);
+  else
+    follow_session (self, session);
+}
+
+static void
+show_content (OcgWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->content_stack, "chat");
+}
+
+void
+ocg_window_open_session (OcgWindow  *self,
+                         const char *session_id)
+{
+  g_return_if_fail (OCG_IS_WINDOW (self));
+
+  if (g_strcmp0 (session_id, self->session_id) != 0)
+    {
+      g_free (self->session_id);
+      self->session_id = g_strdup (session_id);
+    }
+
+  if (session_id != NULL && ocg_connection_get_sync (self->connection) != NULL)
+    ocg_sync_track_session (ocg_connection_get_sync (self->connection), session_id);
+
+  ocg_chat_view_set_session (OCG_CHAT_VIEW (self->chat_view), session_id);
+  ocg_prompt_dock_set_session (OCG_PROMPT_DOCK (self->prompt_dock), session_id);
+  ocg_sidebar_select (OCG_SIDEBAR (self->sidebar), session_id);
+  follow_session (self, session_id != NULL ? ocg_store_lookup_session (self->store, session_id) : NULL);
+  gtk_widget_set_sensitive (self->session_menu_button, session_id != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-session", session_id != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-session", session_id != NULL);
+
+  if (session_id != NULL)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  update_connection (self);
+}
+
+const char *
+ocg_window_get_session (OcgWindow *self)
+{
+  g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
+  return self->session_id;
+}
+
+static void
+on_sidebar_selected (OcgSidebar *sidebar,
+                     const char *session_id,
+                     OcgWindow  *self)
+{
+  ocg_window_open_session (self, session_id);
+}
+
+static void
+on_open_session (GtkWidget  *widget,
+                 const char *session_id,
+                 OcgWindow  *self)
+{
+  ocg_window_open_session (self, session_id);
+}
+
+/* Sending */
+
+typedef struct
+{
+  OcgWindow *self;
+  char      *session_id;
+  char      *message_id;
+} Send;
+
+static void
+send_free (Send *send)
+{
+  g_object_unref (send->self);
+  g_free (send->session_id);
+  g_free (send->message_id);
+  g_free (send);
+}
+
+static void
+on_prompt_sent (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Send *send = user_data;
+  OcgWindow *self = send->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
+
+  if (node == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Not sent: %s"), error->message);
+
+      ocg_chat_view_set_send_error (OCG_CHAT_VIEW (self->chat_view), send->message_id, text);
+    }
+  else
+    {
+      g_hash_table_remove (self->pending_texts, send->message_id);
+      ocg_chat_view_set_send_error (OCG_CHAT_VIEW (self->chat_view), send->message_id, NULL);
+    }
+  send_free (send);
+}
+
+/* Shows the user's message at once under the id the server will keep, then
+ * sends it: the server's events upsert the same objects */
+static void
+send_to_session (OcgWindow  *self,
+                 const char *session_id,
+                 const char *text,
+                 const char *message_id)
+{
+  g_autofree char *new_message_id = NULL;
+  g_autofree char *part_id = ocg_id_ascending ("prt");
+  JsonObject *body, *part;
+  JsonArray *parts;
+  Send *send;
+  OcgClient *client = ocg_connection_get_client (self->connection);
+
+  if (message_id == NULL)
+    message_id = new_message_id = ocg_id_ascending ("msg");
+  g_hash_table_replace (self->pending_texts, g_strdup (message_id), g_strdup (text));
+
+  /* The echo */
+  if (ocg_store_lookup_message (self->store, message_id) == NULL)
+    {
+      g_autoptr(JsonObject) echo = json_object_new ();
+      g_autoptr(JsonObject) echo_part = json_object_new ();
+      JsonObject *time = json_object_new ();
+
+      json_object_set_string_member (echo, "id", message_id);
+      json_object_set_string_member (echo, "sessionID", session_id);
+      json_object_set_string_member (echo, "role", "user");
+      json_object_set_int_member (time, "created", g_get_real_time () / 1000);
+      json_object_set_object_member (echo, "time", time);
+      ocg_store_upsert_message (self->store, echo, NULL);
+
+      json_object_set_string_member (echo_part, "id", part_id);
+      json_object_set_string_member (echo_part, "sessionID", session_id);
+      json_object_set_string_member (echo_part, "messageID", message_id);
+      json_object_set_string_member (echo_part, "type", "text");
+      json_object_set_string_member (echo_part, "text", text);
+      ocg_store_upsert_part (self->store, echo_part, NULL);
+    }
+  ocg_chat_view_set_send_error (OCG_CHAT_VIEW (self->chat_view), message_id, NULL);
+  ocg_chat_view_scroll_to_bottom (OCG_CHAT_VIEW (self->chat_view));
+
+  if (client == NULL)
+    {
+      ocg_chat_view_set_send_error (OCG_CHAT_VIEW (self->chat_view), message_id, _("Not sent: not connected"));
+      return;
+    }
+
+  body = json_object_new ();
+  parts = json_array_new ();
+  part = json_object_new ();
+  json_object_set_string_member (part, "id", part_id);
+  json_object_set_string_member (part, "type", "text");
+  json_object_set_string_member (part, "text", text);
+  json_array_add_object_element (parts, part);
+  json_object_set_string_member (body, "messageID", message_id);
+  json_object_set_array_member (body, "parts", parts);
+
+  send = g_new0 (Send, 1);
+  send->self = g_object_ref (self);
+  send->session_id = g_strdup (session_id);
+  send->message_id = g_strdup (message_id);
+  ocg_client_prompt_async (client, session_id, body, NULL, on_prompt_sent, send);
+  json_object_unref (body);
+}
+
+typedef struct
+{
+  OcgWindow *self;
+  char      *text;
+} Create;
+
+static void
+on_session_created (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Create *create = user_data;
+  OcgWindow *self = create->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *info = json_node_get_object (node);
+      OcgSession *session = ocg_store_upsert_session (self->store, info, NULL);
+
+      if (session != NULL)
+        {
+          ocg_window_open_session (self, ocg_record_get_id (session));
+          if (create->text != NULL)
+            send_to_session (self, ocg_record_get_id (session), create->text, NULL);
+        }
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not create a session: %s"),
+                                                  error != NULL ? error->message : _("unexpected answer"));
+
+      toast (self, message);
+      if (create->text != NULL)
+        ocg_composer_set_text (OCG_COMPOSER (self->composer), create->text);
+    }
+
+  g_object_unref (create->self);
+  g_free (create->text);
+  g_free (create);
+}
+
+static void
+create_session (OcgWindow  *self,
+                const char *then_send)
+{
+  Create *create;
+  OcgClient *client = ocg_connection_get_client (self->connection);
+
+  if (client == NULL)
+    {
+      toast (self, _("Not connected to a server"));
+      return;
+    }
+  create = g_new0 (Create, 1);
+  create->self = g_object_ref (self);
+  create->text = g_strdup (then_send);
+  ocg_client_create_session_async (client, NULL, NULL, on_session_created, create);
+}
+
+void
+ocg_window_send (OcgWindow  *self,
+                 const char *text)
+{
+  g_return_if_fail (OCG_IS_WINDOW (self));
+
+  if (self->session_id == NULL)
+    create_session (self, text);
+  else
+    send_to_session (self, self->session_id, text, NULL);
+}
+
+static void
+on_composer_send (OcgComposer *composer,
+                  const char  *text,
+                  OcgWindow   *self)
+{
+  ocg_window_send (self, text);
+}
+
+static void
+on_retry_send (OcgChatView *view,
+               const char  *message_id,
+               OcgWindow   *self)
+{
+  const char *text = g_hash_table_lookup (self->pending_texts, message_id);
+  OcgMessage *message = ocg_store_lookup_message (self->store, message_id);
+  const char *session_id = message != NULL ? ocg_record_get_string (OCG_RECORD (message), "sessionID") : NULL;
+
+  if (text != NULL && session_id != NULL)
+    {
+      g_autofree char *copy = g_strdup (text);
+
+      send_to_session (self, session_id, copy, message_id);
+    }
+}
+
+static void
+on_aborted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(OcgWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
+
+  if (node == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not stop the agent: %s"), error->message);
+
+      toast (self, message);
+    }
+}
+
+static void
+on_composer_stop (OcgComposer *composer,
+                  OcgWindow   *self)
+{
+  OcgClient *client = ocg_connection_get_client (self->connection);
+
+  if (client != NULL && self->session_id != NULL)
+    ocg_client_abort_async (client, self->session_id, NULL, on_aborted, g_object_ref (self));
+}
+
+/* Connection state */
+
+static gboolean
+on_countdown (gpointer user_data)
+{
+  update_connection (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_connection (OcgWindow *self)
+{
+  OcgConnectionState state = ocg_connection_get_state (self->connection);
+  const char *error = ocg_connection_get_error (self->connection);
+  g_autofree char *label = NULL;
+  const char *icon = NULL;
+  gboolean spinning = FALSE, banner = FALSE, retry = FALSE, countdown = FALSE;
+  const char *status_title = NULL, *status_icon = "network-server-symbolic";
+  g_autofree char *status_description = NULL;
+
+  switch (state)
+    {
+    case OCG_CONNECTION_CONNECTED:
+      icon = "network-transmit-receive-symbolic";
+      label = g_strdup (_("Connected"));
+      break;
+    case OCG_CONNECTION_STARTING_SERVER:
+      spinning = TRUE;
+      label = g_strdup (_("Starting opencode…"));
+      status_title = _("Starting opencode");
+      status_description = g_strdup (project_name (self));
+      break;
+    case OCG_CONNECTION_CONNECTING:
+    case OCG_CONNECTION_IDLE:
+      spinning = TRUE;
+      label = g_strdup (_("Connecting…"));
+      status_title = _("Connecting");
+      status_description = g_strdup (ocg_connection_get_url (self->connection));
+      break;
+    case OCG_CONNECTION_RECONNECTING:
+      {
+        gint64 left = (ocg_connection_get_reconnect_time (self->connection) - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+
+        spinning = TRUE;
+        countdown = TRUE;
+        banner = TRUE;
+        retry = TRUE;
+        label = left > 0
+          /* Translators: the connection was lost; %d is a number of seconds */
+          ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reconnecting in %d second…", "Reconnecting in %d seconds…", (gulong) left), (int) left)
+          : g_strdup (_("Reconnecting…"));
+      }
+      break;
+    case OCG_CONNECTION_FAILED:
+      icon = "network-error-symbolic";
+      label = g_strdup (_("Not connected"));
+      banner = TRUE;
+      retry = TRUE;
+      status_title = _("Cannot Connect");
+      status_icon = "network-error-symbolic";
+      status_description = g_strdup (error);
+      break;
+    case OCG_CONNECTION_SERVER_MISSING:
+    default:
+      icon = "dialog-warning-symbolic";
+      label = g_strdup (_("No server"));
+      status_title = _("opencode Is Not Installed");
+      status_icon = "system-software-install-symbolic";
+      status_description = g_strdup (_("Opencode GTK runs the opencode server for you. Install it with "
+                                        "“npm install -g opencode-ai”, or see opencode.ai, then try again."));
+      break;
+    }
+
+  gtk_spinner_set_spinning (GTK_SPINNER (self->connection_spinner), spinning);
+  gtk_widget_set_visible (self->connection_spinner, spinning);
+  gtk_widget_set_visible (self->connection_icon, icon != NULL);
+  if (icon != NULL)
+    gtk_image_set_from_icon_name (GTK_IMAGE (self->connection_icon), icon);
+  gtk_label_set_text (GTK_LABEL (self->connection_label), label);
+  gtk_widget_set_tooltip_text (self->connection_box, error);
+  if (state == OCG_CONNECTION_CONNECTED)
+    gtk_widget_add_css_class (self->connection_box, "connected");
+  else
+    gtk_widget_remove_css_class (self->connection_box, "connected");
+
+  if (banner)
+    {
+      g_autofree char *text = error != NULL
+        ? g_strdup_printf ("%s: %s", label, error)
+        : g_strdup (label);
+
+      gtk_label_set_text (GTK_LABEL (self->banner_label), text);
+      gtk_widget_set_visible (self->banner_button, retry);
+    }
+  gtk_revealer_set_reveal_child (self->banner, banner && self->session_id != NULL);
+
+  /* Without a session to show, the page says what is going on */
+  if (self->session_id == NULL && state != OCG_CONNECTION_CONNECTED && status_title != NULL)
+    {
+      adw_status_page_set_title (self->status_page, status_title);
+      adw_status_page_set_icon_name (self->status_page, status_icon);
+      adw_status_page_set_description (self->status_page, status_description);
+      gtk_widget_set_visible (self->status_button, retry || state == OCG_CONNECTION_SERVER_MISSING);
+      gtk_button_set_label (GTK_BUTTON (self->status_button), _("_Try Again"));
+      gtk_button_set_use_underline (GTK_BUTTON (self->status_button), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->status_button), "win.retry-connection");
+      gtk_stack_set_visible_child_name (self->content_stack, "status");
+    }
+  else
+    show_content (self);
+
+  if (countdown && self->countdown_id == 0)
+    self->countdown_id = g_timeout_add (500, on_countdown, self);
+  else if (!countdown)
+    g_clear_handle_id (&self->countdown_id, g_source_remove);
+
+  update_composer (self);
+  ocg_prompt_dock_set_client (OCG_PROMPT_DOCK (self->prompt_dock), ocg_connection_get_client (self->connection));
+}
+
+static void
+on_connection_notify (OcgConnection *connection,
+                      GParamSpec    *pspec,
+                      OcgWindow     *self)
+{
+  if (is_connected (self) && self->session_id != NULL)
+    ocg_sync_track_session (ocg_connection_get_sync (connection), self->session_id);
+  update_connection (self);
+}
+
+/* Actions */
+
+static void
+new_session_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+
+  /* A new session is made on the server with the first message */
+  ocg_window_open_session (self, NULL);
+  show_content (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  gtk_widget_grab_focus (self->composer);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  ocg_sidebar_focus_search (OCG_SIDEBAR (self->sidebar));
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ocg_composer_send (OCG_COMPOSER (OCG_WINDOW (widget)->composer));
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ocg_connection_retry (OCG_WINDOW (widget)->connection);
+}
+
+static void
+on_renamed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(OcgWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
+
+  if (node == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not rename the session: %s"), error->message);
+
+      toast (self, message);
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    ocg_store_upsert_session (self->store, json_node_get_object (node), NULL);
+}
+
+static void
+on_rename_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    OcgWindow        *self)
+{
+  GtkWidget *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  const char *session_id = g_object_get_data (G_OBJECT (dialog), "session-id");
+  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  OcgClient *client = ocg_connection_get_client (self->connection);
+
+  if (g_strcmp0 (response, "rename") == 0 && *title != '\0' && client != NULL)
+    {
+      g_autoptr(JsonObject) body = json_object_new ();
+
+      json_object_set_string_member (body, "title", title);
+      ocg_client_update_session_async (client, session_id, body, NULL, on_renamed, g_object_ref (self));
+    }
+}
+
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+  GtkWidget *dialog, *entry;
+
+  if (self->session == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Rename Session"), NULL);
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), ocg_session_get_title (self->session) ?: "");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "rename", _("_Rename"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "session-id", g_strdup (self->session_id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_rename_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_deleted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(OcgWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
+
+  if (node == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not delete the session: %s"), error->message);
+
+      toast (self, message);
+    }
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    OcgWindow        *self)
+{
+  const char *session_id = g_object_get_data (G_OBJECT (dialog), "session-id");
+  OcgClient *client = ocg_connection_get_client (self->connection);
+
+  if (g_strcmp0 (response, "delete") == 0 && client != NULL)
+    ocg_client_delete_session_async (client, session_id, NULL, on_deleted, g_object_ref (self));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+  GtkWidget *dialog;
+  const char *title;
+
+  if (self->session == NULL)
+    return;
+
+  title = ocg_session_get_title (self->session);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete Session?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” and all its messages will be deleted from the server. This cannot be undone."),
+                                  title != NULL ? title : self->session_id);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "session-id", g_strdup (self->session_id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_back_clicked (OcgWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_folded_changed (OcgWindow *self)
+{
+  if (!adw_leaflet_get_folded (self->leaflet))
+    return;
+  adw_leaflet_set_visible_child (self->leaflet,
+                                 self->session_id != NULL ? self->content_box : self->sidebar_box);
+}
+
+static void
+ocg_window_dispose (GObject *object)
+{
+  OcgWindow *self = OCG_WINDOW (object);
+
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (ocg_store_get_sessions (self->store), self);
+  follow_session (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), OCG_TYPE_WINDOW);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ocg_window_parent_class)->dispose (object);
+}
+
+static void
+ocg_window_finalize (GObject *object)
+{
+  OcgWindow *self = OCG_WINDOW (object);
+
+  g_free (self->session_id);
+  g_hash_table_unref (self->pending_texts);
+
+  G_OBJECT_CLASS (ocg_window_parent_class)->finalize (object);
+}
+
 static void
 ocg_window_class_init (OcgWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ocg_window_dispose;
+  object_class->finalize = ocg_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/opencodegtk/OpencodeGtk/ocg-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, sidebar_box);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, session_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, connection_box);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, connection_spinner);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, connection_icon);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, status_button);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, chat_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.rename-session", NULL, rename_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-session", NULL, delete_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.send", NULL);
 }
 
 static void
 ocg_window_init (OcgWindow *self)
 {
+  self->pending_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 OcgWindow *
-ocg_window_new (OcgApplication *application)
+ocg_window_new (OcgApplication *application,
+                OcgConnection  *connection)
 {
-  return g_object_new (OCG_TYPE_WINDOW, "application", application, NULL);
+  OcgWindow *self;
+  GtkWidget *clamp, *bottom;
+
+  g_return_val_if_fail (OCG_IS_CONNECTION (connection), NULL);
+
+  self = g_object_new (OCG_TYPE_WINDOW, "application", application, NULL);
+  self->connection = g_object_ref (connection);
+  self->store = g_object_ref (ocg_connection_get_store (connection));
+
+  self->sidebar = ocg_sidebar_new (self->store);
+  gtk_widget_set_vexpand (self->sidebar, TRUE);
+  g_signal_connect (self->sidebar, "session-selected", G_CALLBACK (on_sidebar_selected), self);
+  gtk_box_append (GTK_BOX (self->sidebar_box), self->sidebar);
+
+  self->chat_view = ocg_chat_view_new (self->store);
+  gtk_widget_set_vexpand (self->chat_view, TRUE);
+  g_signal_connect (self->chat_view, "open-session", G_CALLBACK (on_open_session), self);
+  g_signal_connect (self->chat_view, "retry-send", G_CALLBACK (on_retry_send), self);
+  gtk_box_append (GTK_BOX (self->chat_box), self->chat_view);
+
+  bottom = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_add_css_class (bottom, "composer-area");
+  self->prompt_dock = ocg_prompt_dock_new (self->store);
+  gtk_box_append (GTK_BOX (bottom), self->prompt_dock);
+  self->composer = ocg_composer_new ();
+  g_signal_connect (self->composer, "send", G_CALLBACK (on_composer_send), self);
+  g_signal_connect (self->composer, "stop", G_CALLBACK (on_composer_stop), self);
+  gtk_box_append (GTK_BOX (bottom), self->composer);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
+  adw_clamp_set_child (ADW_CLAMP (clamp), bottom);
+  gtk_box_append (GTK_BOX (self->chat_box), clamp);
+
+  g_signal_connect (connection, "notify", G_CALLBACK (on_connection_notify), self);
+  g_signal_connect (ocg_store_get_sessions (self->store), "items-changed", G_CALLBACK (on_sessions_changed), self);
+
+  ocg_window_open_session (self, NULL);
+  update_connection (self);
+  gtk_widget_grab_focus (self->composer);
+  return self;
+}
+
+OcgConnection *
+ocg_window_get_connection (OcgWindow *self)
+{
+  g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
+  return self->connection;
+}
+
+GtkWidget *
+ocg_window_get_composer (OcgWindow *self)
+{
+  g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
+  return self->composer;
+}
+
+GtkWidget *
+ocg_window_get_chat_view (OcgWindow *self)
+{
+  g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
+  return self->chat_view;
+}
+
+GtkWidget *
+ocg_window_get_sidebar (OcgWindow *self)
+{
+  g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
+  return self->sidebar;
+}
+
+GtkWidget *
+ocg_window_get_prompt_dock (OcgWindow *self)
+{
+  g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
+  return self->prompt_dock;
 }

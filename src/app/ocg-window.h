@@ -7,12 +7,24 @@
 #include <adwaita.h>
 
 #include "ocg-application.h"
+#include "ocg-connection.h"
 
 G_BEGIN_DECLS
 
 #define OCG_TYPE_WINDOW (ocg_window_get_type ())
 G_DECLARE_FINAL_TYPE (OcgWindow, ocg_window, OCG, WINDOW, AdwApplicationWindow)
 
-OcgWindow *ocg_window_new (OcgApplication *application);
+OcgWindow     *ocg_window_new              (OcgApplication *application,
+                                            OcgConnection  *connection);
+OcgConnection *ocg_window_get_connection   (OcgWindow      *self);
+void           ocg_window_open_session     (OcgWindow      *self,
+                                            const char     *session_id);
+const char    *ocg_window_get_session      (OcgWindow      *self);
+GtkWidget     *ocg_window_get_composer     (OcgWindow      *self);
+GtkWidget     *ocg_window_get_chat_view    (OcgWindow      *self);
+GtkWidget     *ocg_window_get_sidebar      (OcgWindow      *self);
+GtkWidget     *ocg_window_get_prompt_dock  (OcgWindow      *self);
+void           ocg_window_send             (OcgWindow      *self,
+                                            const char     *text);
 
 G_END_DECLS

@@ -130,7 +130,8 @@ ocg_json_node_new_object (JsonObject *object)
 {
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  json_node_set_object (node, object);
+  /* Every caller hands over a reference of its own */
+  json_node_take_object (node, object);
   return node;
 }
 
@@ -139,7 +140,7 @@ ocg_json_node_new_array (JsonArray *array)
 {
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
-  json_node_set_array (node, array);
+  json_node_take_array (node, array);
   return node;
 }
 

@@ -28,6 +28,7 @@ gboolean    ocg_json_has_path    (JsonObject *object,
 
 char       *ocg_json_to_string   (JsonNode   *node,
                                   gboolean    pretty);
+/* Both take over the caller's reference to @object / @array */
 JsonNode   *ocg_json_node_new_object (JsonObject *object);
 JsonNode   *ocg_json_node_new_array  (JsonArray  *array);
 void        ocg_json_append_string   (GString    *out,

@@ -1,0 +1,343 @@
+/* ocg-chat-view.c
+ *
+ * A GtkListView over the session's turns: only the rows on screen exist, so
+ * a session of thousands of messages opens as fast as a short one. The view
+ * sticks to the bottom while the user is there (new text scrolls into view)
+ * and stays put when the user has scrolled up to read (nothing jumps).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "ocg-chat-view.h"
+#include "ocg-turn-row.h"
+
+#define BOTTOM_SLACK 24.0
+
+struct _OcgChatView
+{
+  GtkWidget      parent_instance;
+
+  OcgStore      *store;
+  char          *session_id;
+  OcgTurnModel  *turns;
+  GHashTable    *send_errors;    /* message id -> error */
+
+  GtkWidget     *stack;
+  GtkWidget     *scrolled;
+  GtkWidget     *list_view;
+  GtkWidget     *empty;
+  GtkAdjustment *vadjustment;
+  gboolean       stick_to_bottom;
+  gboolean       scrolling;
+};
+
+G_DEFINE_FINAL_TYPE (OcgChatView, ocg_chat_view, GTK_TYPE_WIDGET)
+
+enum {
+  OPEN_SESSION,
+  RETRY_SEND,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+is_at_bottom (OcgChatView *self)
+{
+  GtkAdjustment *adj = self->vadjustment;
+
+  return gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >=
+         gtk_adjustment_get_upper (adj) - BOTTOM_SLACK;
+}
+
+static void
+scroll_to_end (OcgChatView *self)
+{
+  GtkAdjustment *adj = self->vadjustment;
+
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  self->scrolling = FALSE;
+}
+
+static void
+on_value_changed (GtkAdjustment *adj,
+                  OcgChatView   *self)
+{
+  if (!self->scrolling)
+    self->stick_to_bottom = is_at_bottom (self);
+}
+
+/* The content grew or shrank: follow it down when the user was at the end */
+static void
+on_upper_changed (GtkAdjustment *adj,
+                  GParamSpec    *pspec,
+                  OcgChatView   *self)
+{
+  if (self->stick_to_bottom)
+    scroll_to_end (self);
+}
+
+static void
+on_row_open_session (OcgTurnRow  *row,
+                     const char  *session_id,
+                     OcgChatView *self)
+{
+  g_signal_emit (self, signals[OPEN_SESSION], 0, session_id);
+}
+
+static void
+on_row_retry (OcgTurnRow  *row,
+              const char  *message_id,
+              OcgChatView *self)
+{
+  g_signal_emit (self, signals[RETRY_SEND], 0, message_id);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           OcgChatView              *self)
+{
+  GtkWidget *row = ocg_turn_row_new (self->store);
+
+  g_signal_connect (row, "open-session", G_CALLBACK (on_row_open_session), self);
+  g_signal_connect (row, "retry-send", G_CALLBACK (on_row_retry), self);
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          OcgChatView              *self)
+{
+  OcgTurnRow *row = OCG_TURN_ROW (gtk_list_item_get_child (item));
+  OcgTurn *turn = gtk_list_item_get_item (item);
+
+  ocg_turn_row_set_turn (row, turn);
+  ocg_turn_row_set_send_error (row, g_hash_table_lookup (self->send_errors, ocg_turn_get_key (turn)));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            OcgChatView              *self)
+{
+  ocg_turn_row_set_turn (OCG_TURN_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+update_empty (OcgChatView *self)
+{
+  gboolean empty = self->turns == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->turns)) == 0;
+
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), empty ? self->empty : self->scrolled);
+}
+
+static void
+on_turns_changed (GListModel  *model,
+                  guint        position,
+                  guint        removed,
+                  guint        added,
+                  OcgChatView *self)
+{
+  update_empty (self);
+}
+
+void
+ocg_chat_view_set_session (OcgChatView *self,
+                           const char  *session_id)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (OCG_IS_CHAT_VIEW (self));
+
+  if (g_strcmp0 (self->session_id, session_id) == 0)
+    return;
+
+  if (self->turns != NULL)
+    g_signal_handlers_disconnect_by_data (self->turns, self);
+  g_clear_object (&self->turns);
+  g_free (self->session_id);
+  self->session_id = g_strdup (session_id);
+
+  if (session_id != NULL)
+    {
+      self->turns = ocg_turn_model_new (ocg_store_get_messages (self->store, session_id));
+      g_signal_connect (self->turns, "items-changed", G_CALLBACK (on_turns_changed), self);
+      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->turns)));
+    }
+  gtk_list_view_set_model (GTK_LIST_VIEW (self->list_view), GTK_SELECTION_MODEL (selection));
+
+  /* A session opens at its end */
+  self->stick_to_bottom = TRUE;
+  scroll_to_end (self);
+  update_empty (self);
+}
+
+const char *
+ocg_chat_view_get_session (OcgChatView *self)
+{
+  g_return_val_if_fail (OCG_IS_CHAT_VIEW (self), NULL);
+  return self->session_id;
+}
+
+OcgTurnModel *
+ocg_chat_view_get_turns (OcgChatView *self)
+{
+  g_return_val_if_fail (OCG_IS_CHAT_VIEW (self), NULL);
+  return self->turns;
+}
+
+void
+ocg_chat_view_scroll_to_bottom (OcgChatView *self)
+{
+  g_return_if_fail (OCG_IS_CHAT_VIEW (self));
+
+  self->stick_to_bottom = TRUE;
+  scroll_to_end (self);
+}
+
+gboolean
+ocg_chat_view_get_at_bottom (OcgChatView *self)
+{
+  g_return_val_if_fail (OCG_IS_CHAT_VIEW (self), FALSE);
+  return self->stick_to_bottom;
+}
+
+GtkListView *
+ocg_chat_view_get_list_view (OcgChatView *self)
+{
+  g_return_val_if_fail (OCG_IS_CHAT_VIEW (self), NULL);
+  return GTK_LIST_VIEW (self->list_view);
+}
+
+/* Marks the turn of @message_id with a failed send (or clears it) */
+void
+ocg_chat_view_set_send_error (OcgChatView *self,
+                              const char  *message_id,
+                              const char  *error)
+{
+  g_return_if_fail (OCG_IS_CHAT_VIEW (self));
+
+  if (error != NULL)
+    g_hash_table_replace (self->send_errors, g_strdup (message_id), g_strdup (error));
+  else
+    g_hash_table_remove (self->send_errors, message_id);
+
+  /* Rebind the visible row of that turn */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->list_view); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+
+      if (OCG_IS_TURN_ROW (row) && ocg_turn_row_get_turn (OCG_TURN_ROW (row)) != NULL &&
+          g_strcmp0 (ocg_turn_get_key (ocg_turn_row_get_turn (OCG_TURN_ROW (row))), message_id) == 0)
+        ocg_turn_row_set_send_error (OCG_TURN_ROW (row), error);
+    }
+}
+
+static void
+ocg_chat_view_dispose (GObject *object)
+{
+  OcgChatView *self = OCG_CHAT_VIEW (object);
+
+  ocg_chat_view_set_session (self, NULL);
+  g_clear_pointer (&self->stack, gtk_widget_unparent);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ocg_chat_view_parent_class)->dispose (object);
+}
+
+static void
+ocg_chat_view_finalize (GObject *object)
+{
+  OcgChatView *self = OCG_CHAT_VIEW (object);
+
+  g_hash_table_unref (self->send_errors);
+  g_free (self->session_id);
+
+  G_OBJECT_CLASS (ocg_chat_view_parent_class)->finalize (object);
+}
+
+static void
+ocg_chat_view_class_init (OcgChatViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ocg_chat_view_dispose;
+  object_class->finalize = ocg_chat_view_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "chatview");
+
+  signals[OPEN_SESSION] =
+    g_signal_new ("open-session", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[RETRY_SEND] =
+    g_signal_new ("retry-send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ocg_chat_view_init (OcgChatView *self)
+{
+  GtkListItemFactory *factory;
+  GtkWidget *clamp;
+
+  self->send_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->stick_to_bottom = TRUE;
+
+  self->stack = gtk_stack_new ();
+  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  self->list_view = gtk_list_view_new (NULL, factory);
+  gtk_widget_add_css_class (self->list_view, "transcript");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Conversation"), -1);
+
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 700);
+  adw_clamp_set_child (ADW_CLAMP (clamp), self->list_view);
+
+  self->scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), clamp);
+  gtk_widget_set_vexpand (self->scrolled, TRUE);
+  self->vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled));
+  g_signal_connect (self->vadjustment, "value-changed", G_CALLBACK (on_value_changed), self);
+  g_signal_connect (self->vadjustment, "notify::upper", G_CALLBACK (on_upper_changed), self);
+
+  self->empty = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty), "mail-send-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->empty), _("Start the Conversation"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->empty),
+                                   _("Ask the agent to read, explain or change the code of this project"));
+
+  gtk_stack_add_child (GTK_STACK (self->stack), self->empty);
+  gtk_stack_add_child (GTK_STACK (self->stack), self->scrolled);
+}
+
+GtkWidget *
+ocg_chat_view_new (OcgStore *store)
+{
+  OcgChatView *self;
+
+  g_return_val_if_fail (OCG_IS_STORE (store), NULL);
+
+  self = g_object_new (OCG_TYPE_CHAT_VIEW, NULL);
+  self->store = g_object_ref (store);
+  return GTK_WIDGET (self);
+}

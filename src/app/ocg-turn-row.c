@@ -1,0 +1,606 @@
+/* ocg-turn-row.c
+ *
+ * A turn: the user's message, the timeline of the agent's steps, its answer
+ * rendered as Markdown, a line of figures, and the error that ended it.
+ * Rows are recycled by the transcript's list view: everything here follows
+ * the turn it is given through property notifications and list models, and
+ * lets go of it on ocg_turn_row_set_turn (self, NULL).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ocg-json.h"
+#include "ocg-markdown-view.h"
+#include "ocg-timeline.h"
+#include "ocg-turn-row.h"
+
+struct _OcgTurnRow
+{
+  GtkWidget     parent_instance;
+
+  OcgStore     *store;
+  OcgTurn      *turn;
+
+  /* Children */
+  GtkWidget    *box;
+  GtkWidget    *user_bubble;
+  GtkWidget    *user_text;
+  GtkWidget    *user_files;
+  GtkWidget    *send_error;
+  GtkWidget    *send_error_label;
+  GtkWidget    *timeline;
+  GtkWidget    *answer;
+  GtkWidget    *error;
+  GtkWidget    *footer;
+
+  /* What we follow */
+  GListModel   *user_parts;
+  GListModel   *text_parts;    /* the answer's text parts, flattened */
+  GPtrArray    *watched;       /* objects with our handlers */
+  guint         refresh_id;
+};
+
+G_DEFINE_FINAL_TYPE (OcgTurnRow, ocg_turn_row, GTK_TYPE_WIDGET)
+
+enum {
+  OPEN_SESSION,
+  RETRY_SEND,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void schedule_refresh (OcgTurnRow *self);
+
+static void
+on_notify_refresh (GObject    *object,
+                   GParamSpec *pspec,
+                   OcgTurnRow *self)
+{
+  schedule_refresh (self);
+}
+
+static void
+on_items_refresh (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  OcgTurnRow *self)
+{
+  schedule_refresh (self);
+}
+
+static void
+unwatch_all (OcgTurnRow *self)
+{
+  for (guint i = 0; i < self->watched->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
+  g_ptr_array_set_size (self->watched, 0);
+}
+
+static void
+watch (OcgTurnRow *self,
+       gpointer    object,
+       gboolean    is_model)
+{
+  if (is_model)
+    g_signal_connect (object, "items-changed", G_CALLBACK (on_items_refresh), self);
+  else
+    g_signal_connect (object, "notify", G_CALLBACK (on_notify_refresh), self);
+  g_ptr_array_add (self->watched, g_object_ref (object));
+}
+
+static void
+clear_box (GtkWidget *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    gtk_box_remove (GTK_BOX (box), child);
+}
+
+/* The user's words and attachments */
+static void
+refresh_user (OcgTurnRow *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = self->user_parts != NULL ? g_list_model_get_n_items (self->user_parts) : 0;
+
+  clear_box (self->user_files);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OcgPart) part = g_list_model_get_item (self->user_parts, i);
+      const char *type = ocg_record_get_string (OCG_RECORD (part), "type");
+
+      if (g_strcmp0 (type, "text") == 0)
+        {
+          JsonObject *json = ocg_record_get_json (OCG_RECORD (part));
+          const char *value = ocg_record_get_string (OCG_RECORD (part), "text");
+
+          /* What opencode adds by itself is not what the user typed */
+          if (value == NULL || json_object_get_boolean_member_with_default (json, "synthetic", FALSE))
+            continue;
+          if (text->len > 0)
+            g_string_append (text, "\n\n");
+          g_string_append (text, value);
+        }
+      else if (g_strcmp0 (type, "file") == 0)
+        {
+          JsonObject *json = ocg_record_get_json (OCG_RECORD (part));
+          const char *name = ocg_json_get_string (json, "filename");
+          GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+          gtk_widget_add_css_class (chip, "file-chip");
+          gtk_box_append (GTK_BOX (chip), gtk_image_new_from_icon_name ("text-x-generic-symbolic"));
+          gtk_box_append (GTK_BOX (chip), gtk_label_new (name != NULL ? name : ocg_json_get_string (json, "url")));
+          gtk_box_append (GTK_BOX (self->user_files), chip);
+        }
+    }
+
+  gtk_label_set_text (GTK_LABEL (self->user_text), text->str);
+  gtk_widget_set_visible (self->user_text, text->len > 0);
+  gtk_widget_set_visible (self->user_files, gtk_widget_get_first_child (self->user_files) != NULL);
+  gtk_widget_set_visible (self->user_bubble, text->len > 0 || gtk_widget_get_first_child (self->user_files) != NULL);
+}
+
+/* One Markdown view per text part of the answer, kept across refreshes */
+static void
+refresh_answer (OcgTurnRow *self)
+{
+  guint n = self->text_parts != NULL ? g_list_model_get_n_items (self->text_parts) : 0;
+  GtkWidget *child = gtk_widget_get_first_child (self->answer);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OcgPart) part = g_list_model_get_item (self->text_parts, i);
+      const char *text = ocg_record_get_string (OCG_RECORD (part), "text");
+      GtkWidget *view;
+
+      if (child != NULL && g_object_get_data (G_OBJECT (child), "part") == part)
+        view = child;
+      else
+        {
+          view = ocg_markdown_view_new ();
+          g_object_set_data_full (G_OBJECT (view), "part", g_object_ref (part), g_object_unref);
+          gtk_box_insert_child_after (GTK_BOX (self->answer), view, child != NULL ? gtk_widget_get_prev_sibling (child) : gtk_widget_get_last_child (self->answer));
+        }
+      ocg_markdown_view_set_text (OCG_MARKDOWN_VIEW (view), text != NULL ? text : "", -1);
+      child = gtk_widget_get_next_sibling (view);
+    }
+
+  /* Views of parts that went away */
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      gtk_box_remove (GTK_BOX (self->answer), child);
+      child = next;
+    }
+  gtk_widget_set_visible (self->answer, n > 0);
+}
+
+static char *
+format_duration (gint64 ms)
+{
+  if (ms < 1000)
+    return g_strdup_printf (_("%.1f s"), ms / 1000.0);
+  if (ms < 60000)
+    return g_strdup_printf (_("%d s"), (int) (ms / 1000));
+  return g_strdup_printf (_("%d min %d s"), (int) (ms / 60000), (int) (ms / 1000 % 60));
+}
+
+static char *
+format_count (gint64 n)
+{
+  if (n >= 1000000)
+    return g_strdup_printf ("%.1fM", n / 1e6);
+  if (n >= 1000)
+    return g_strdup_printf ("%.1fk", n / 1e3);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+}
+
+/* Agent, model, duration, tokens and cost; and the error that ended the turn */
+static void
+refresh_footer (OcgTurnRow *self)
+{
+  GListModel *assistant = ocg_turn_get_assistant (self->turn);
+  guint n = g_list_model_get_n_items (assistant);
+  g_autoptr(GPtrArray) bits = g_ptr_array_new_with_free_func (g_free);
+  gint64 start = 0, end = 0, input = 0, output = 0, reasoning = 0;
+  double cost = 0;
+  const char *agent = NULL, *model = NULL, *error_name = NULL, *error_message = NULL;
+  gboolean done = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OcgMessage) message = g_list_model_get_item (assistant, i);
+      JsonObject *json = ocg_record_get_json (OCG_RECORD (message));
+      gint64 created = ocg_json_get_int (json, "time.created", 0);
+      gint64 completed = ocg_json_get_int (json, "time.completed", 0);
+
+      if (start == 0 || (created > 0 && created < start))
+        start = created;
+      end = MAX (end, completed);
+      done = done && completed > 0;
+      input += ocg_json_get_int (json, "tokens.input", 0);
+      output += ocg_json_get_int (json, "tokens.output", 0);
+      reasoning += ocg_json_get_int (json, "tokens.reasoning", 0);
+      cost += ocg_json_get_double (json, "cost", 0);
+      agent = ocg_json_get_string (json, "agent") ?: ocg_json_get_string (json, "mode") ?: agent;
+      model = ocg_json_get_string (json, "modelID") ?: model;
+      if (ocg_json_get_string (json, "error.name") != NULL)
+        {
+          error_name = ocg_json_get_string (json, "error.name");
+          error_message = ocg_json_get_string (json, "error.data.message");
+        }
+    }
+
+  if (self->user_parts != NULL && ocg_turn_get_user_message (self->turn) != NULL)
+    {
+      JsonObject *json = ocg_record_get_json (OCG_RECORD (ocg_turn_get_user_message (self->turn)));
+
+      if (ocg_json_get_int (json, "time.created", 0) > 0)
+        start = ocg_json_get_int (json, "time.created", 0);
+    }
+
+  if (agent != NULL)
+    g_ptr_array_add (bits, g_strdup (agent));
+  if (model != NULL)
+    g_ptr_array_add (bits, g_strdup (model));
+  if (done && n > 0 && start > 0 && end >= start)
+    g_ptr_array_add (bits, format_duration (end - start));
+  if (input + output > 0)
+    {
+      g_autofree char *in = format_count (input);
+      g_autofree char *out = format_count (output + reasoning);
+
+      /* Translators: token counts, "in" for the prompt, "out" for the answer */
+      g_ptr_array_add (bits, g_strdup_printf (_("%s in, %s out"), in, out));
+    }
+  if (cost > 0)
+    g_ptr_array_add (bits, g_strdup_printf ("$%.4f", cost));
+  g_ptr_array_add (bits, NULL);
+
+  {
+    g_autofree char *line = g_strjoinv (" · ", (char **) bits->pdata);
+
+    gtk_label_set_text (GTK_LABEL (self->footer), line);
+    gtk_widget_set_visible (self->footer, n > 0 && *line != '\0');
+  }
+
+  if (error_name != NULL)
+    {
+      gboolean aborted = g_strcmp0 (error_name, "MessageAbortedError") == 0;
+      g_autofree char *text = aborted
+        ? g_strdup (_("Stopped"))
+        : g_strdup_printf ("%s: %s", error_name, error_message != NULL ? error_message : _("unknown error"));
+
+      gtk_label_set_text (GTK_LABEL (self->error), text);
+      if (aborted)
+        {
+          gtk_widget_remove_css_class (self->error, "error");
+          gtk_widget_add_css_class (self->error, "dim-label");
+        }
+      else
+        {
+          gtk_widget_add_css_class (self->error, "error");
+          gtk_widget_remove_css_class (self->error, "dim-label");
+        }
+    }
+  gtk_widget_set_visible (self->error, error_name != NULL);
+
+  g_object_set (self->timeline, "busy", n > 0 && !done && error_name == NULL, NULL);
+}
+
+static void
+refresh (OcgTurnRow *self)
+{
+  if (self->turn == NULL)
+    return;
+  refresh_user (self);
+  refresh_answer (self);
+  refresh_footer (self);
+}
+
+static gboolean
+on_refresh (gpointer user_data)
+{
+  OcgTurnRow *self = user_data;
+
+  self->refresh_id = 0;
+  refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Many changes arrive at once while a turn streams: one refresh per frame */
+static void
+schedule_refresh (OcgTurnRow *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add_full (GDK_PRIORITY_REDRAW - 1, on_refresh, self, NULL);
+}
+
+static gboolean
+is_text_part (gpointer item,
+              gpointer user_data)
+{
+  return g_strcmp0 (ocg_record_get_string (item, "type"), "text") == 0;
+}
+
+static gpointer
+map_to_text_parts (gpointer item,
+                   gpointer user_data)
+{
+  OcgTurnRow *self = user_data;
+  GListModel *parts = ocg_store_get_parts (self->store, ocg_record_get_id (item));
+  GtkFilter *filter = GTK_FILTER (gtk_custom_filter_new (is_text_part, NULL, NULL));
+
+  g_object_unref (item);
+  return gtk_filter_list_model_new (g_object_ref (parts), filter);
+}
+
+static void
+on_part_text (OcgPart    *part,
+              GParamSpec *pspec,
+              OcgTurnRow *self)
+{
+  schedule_refresh (self);
+}
+
+static void
+watch_text_parts (OcgTurnRow *self)
+{
+  guint n = g_list_model_get_n_items (self->text_parts);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OcgPart) part = g_list_model_get_item (self->text_parts, i);
+
+      if (!g_signal_handler_find (part, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL, on_part_text, self))
+        {
+          g_signal_connect (part, "notify::text", G_CALLBACK (on_part_text), self);
+          g_ptr_array_add (self->watched, g_object_ref (part));
+        }
+    }
+}
+
+static void
+on_text_parts_changed (GListModel *model,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       OcgTurnRow *self)
+{
+  watch_text_parts (self);
+  schedule_refresh (self);
+}
+
+static void
+on_assistant_changed (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      OcgTurnRow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(OcgMessage) message = g_list_model_get_item (model, i);
+
+      watch (self, message, FALSE);
+    }
+  schedule_refresh (self);
+}
+
+void
+ocg_turn_row_set_turn (OcgTurnRow *self,
+                       OcgTurn    *turn)
+{
+  g_return_if_fail (OCG_IS_TURN_ROW (self));
+
+  if (self->turn == turn)
+    return;
+
+  unwatch_all (self);
+  if (self->text_parts != NULL)
+    g_signal_handlers_disconnect_by_data (self->text_parts, self);
+  g_clear_object (&self->text_parts);
+  self->user_parts = NULL;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_set_object (&self->turn, turn);
+  clear_box (self->answer);
+  ocg_turn_row_set_send_error (self, NULL);
+
+  if (turn == NULL)
+    {
+      ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), NULL);
+      return;
+    }
+
+  {
+    OcgMessage *user = ocg_turn_get_user_message (turn);
+    GListModel *assistant = ocg_turn_get_assistant (turn);
+
+    watch (self, turn, FALSE);
+    if (user != NULL)
+      {
+        self->user_parts = ocg_store_get_parts (self->store, ocg_record_get_id (user));
+        watch (self, self->user_parts, TRUE);
+        watch (self, user, FALSE);
+      }
+
+    g_signal_connect (assistant, "items-changed", G_CALLBACK (on_assistant_changed), self);
+    g_ptr_array_add (self->watched, g_object_ref (assistant));
+    on_assistant_changed (assistant, 0, 0, g_list_model_get_n_items (assistant), self);
+
+    self->text_parts = G_LIST_MODEL (gtk_flatten_list_model_new (
+      G_LIST_MODEL (gtk_map_list_model_new (g_object_ref (assistant), map_to_text_parts, self, NULL))));
+    g_signal_connect (self->text_parts, "items-changed", G_CALLBACK (on_text_parts_changed), self);
+    watch_text_parts (self);
+
+    ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), assistant);
+  }
+
+  refresh (self);
+  /* A finished answer is rendered now, not a frame later */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->answer); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    ocg_markdown_view_flush (OCG_MARKDOWN_VIEW (child));
+}
+
+OcgTurn *
+ocg_turn_row_get_turn (OcgTurnRow *self)
+{
+  g_return_val_if_fail (OCG_IS_TURN_ROW (self), NULL);
+  return self->turn;
+}
+
+/* A send that failed: the error under the user's message, with Retry */
+void
+ocg_turn_row_set_send_error (OcgTurnRow *self,
+                             const char *error)
+{
+  g_return_if_fail (OCG_IS_TURN_ROW (self));
+
+  gtk_label_set_text (GTK_LABEL (self->send_error_label), error != NULL ? error : "");
+  gtk_widget_set_visible (self->send_error, error != NULL);
+}
+
+static void
+on_retry_clicked (GtkButton  *button,
+                  OcgTurnRow *self)
+{
+  if (self->turn != NULL)
+    g_signal_emit (self, signals[RETRY_SEND], 0, ocg_turn_get_key (self->turn));
+}
+
+static void
+on_open_session (OcgTimeline *timeline,
+                 const char  *session_id,
+                 OcgTurnRow  *self)
+{
+  g_signal_emit (self, signals[OPEN_SESSION], 0, session_id);
+}
+
+static void
+ocg_turn_row_dispose (GObject *object)
+{
+  OcgTurnRow *self = OCG_TURN_ROW (object);
+
+  ocg_turn_row_set_turn (self, NULL);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ocg_turn_row_parent_class)->dispose (object);
+}
+
+static void
+ocg_turn_row_finalize (GObject *object)
+{
+  OcgTurnRow *self = OCG_TURN_ROW (object);
+
+  g_ptr_array_unref (self->watched);
+
+  G_OBJECT_CLASS (ocg_turn_row_parent_class)->finalize (object);
+}
+
+static void
+ocg_turn_row_class_init (OcgTurnRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ocg_turn_row_dispose;
+  object_class->finalize = ocg_turn_row_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "turn");
+
+  signals[OPEN_SESSION] =
+    g_signal_new ("open-session", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The user asked to send the turn's message again; the argument is its id */
+  signals[RETRY_SEND] =
+    g_signal_new ("retry-send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ocg_turn_row_init (OcgTurnRow *self)
+{
+  GtkWidget *retry;
+
+  self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  /* The user's message, to the right */
+  self->user_bubble = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_add_css_class (self->user_bubble, "user-message");
+  gtk_widget_set_halign (self->user_bubble, GTK_ALIGN_END);
+  gtk_widget_set_margin_start (self->user_bubble, 48);
+  self->user_text = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->user_text), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->user_text), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (self->user_text), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->user_text), 0);
+  gtk_box_append (GTK_BOX (self->user_bubble), self->user_text);
+  self->user_files = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (self->user_bubble), self->user_files);
+  gtk_box_append (GTK_BOX (self->box), self->user_bubble);
+
+  /* A send that failed */
+  self->send_error = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (self->send_error, GTK_ALIGN_END);
+  gtk_widget_add_css_class (self->send_error, "send-error");
+  gtk_box_append (GTK_BOX (self->send_error), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  self->send_error_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->send_error_label), TRUE);
+  gtk_widget_add_css_class (self->send_error_label, "error");
+  gtk_box_append (GTK_BOX (self->send_error), self->send_error_label);
+  retry = gtk_button_new_with_mnemonic (_("_Retry"));
+  gtk_widget_add_css_class (retry, "pill");
+  g_signal_connect (retry, "clicked", G_CALLBACK (on_retry_clicked), self);
+  gtk_box_append (GTK_BOX (self->send_error), retry);
+  gtk_widget_set_visible (self->send_error, FALSE);
+  gtk_box_append (GTK_BOX (self->box), self->send_error);
+
+  self->timeline = NULL;
+  self->answer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_add_css_class (self->answer, "answer");
+
+  self->error = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->error), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (self->error), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->error), 0);
+  gtk_widget_add_css_class (self->error, "turn-error");
+
+  self->footer = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->footer), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->footer), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (self->footer, "turn-footer");
+  gtk_widget_add_css_class (self->footer, "dim-label");
+  gtk_widget_add_css_class (self->footer, "caption");
+}
+
+GtkWidget *
+ocg_turn_row_new (OcgStore *store)
+{
+  OcgTurnRow *self;
+
+  g_return_val_if_fail (OCG_IS_STORE (store), NULL);
+
+  self = g_object_new (OCG_TYPE_TURN_ROW, NULL);
+  self->store = g_object_ref (store);
+
+  self->timeline = ocg_timeline_new (store);
+  g_signal_connect (self->timeline, "open-session", G_CALLBACK (on_open_session), self);
+  gtk_box_append (GTK_BOX (self->box), self->timeline);
+  gtk_box_append (GTK_BOX (self->box), self->answer);
+  gtk_box_append (GTK_BOX (self->box), self->error);
+  gtk_box_append (GTK_BOX (self->box), self->footer);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,151 @@
+/* ocg-turn.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ocg-turn.h"
+
+struct _OcgTurn
+{
+  GObject     parent_instance;
+
+  char       *key;
+  OcgMessage *user_message;
+  GListStore *assistant;
+};
+
+G_DEFINE_FINAL_TYPE (OcgTurn, ocg_turn, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_USER_MESSAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+ocg_turn_finalize (GObject *object)
+{
+  OcgTurn *self = OCG_TURN (object);
+
+  g_free (self->key);
+  g_clear_object (&self->user_message);
+  g_clear_object (&self->assistant);
+
+  G_OBJECT_CLASS (ocg_turn_parent_class)->finalize (object);
+}
+
+static void
+ocg_turn_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  OcgTurn *self = OCG_TURN (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER_MESSAGE:
+      g_value_set_object (value, self->user_message);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ocg_turn_class_init (OcgTurnClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ocg_turn_finalize;
+  object_class->get_property = ocg_turn_get_property;
+
+  properties[PROP_USER_MESSAGE] =
+    g_param_spec_object ("user-message", NULL, NULL, OCG_TYPE_MESSAGE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ocg_turn_init (OcgTurn *self)
+{
+  self->assistant = g_list_store_new (OCG_TYPE_MESSAGE);
+}
+
+/* @key: the user message's id, or the first assistant message's when the
+ * turn has no user message (yet) */
+OcgTurn *
+ocg_turn_new (const char *key)
+{
+  OcgTurn *self = g_object_new (OCG_TYPE_TURN, NULL);
+
+  self->key = g_strdup (key);
+  return self;
+}
+
+const char *
+ocg_turn_get_key (OcgTurn *self)
+{
+  g_return_val_if_fail (OCG_IS_TURN (self), NULL);
+  return self->key;
+}
+
+OcgMessage *
+ocg_turn_get_user_message (OcgTurn *self)
+{
+  g_return_val_if_fail (OCG_IS_TURN (self), NULL);
+  return self->user_message;
+}
+
+void
+ocg_turn_set_user_message (OcgTurn    *self,
+                           OcgMessage *message)
+{
+  g_return_if_fail (OCG_IS_TURN (self));
+
+  if (g_set_object (&self->user_message, message))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_MESSAGE]);
+}
+
+/* The turn's assistant messages, in id order; grows live */
+GListModel *
+ocg_turn_get_assistant (OcgTurn *self)
+{
+  g_return_val_if_fail (OCG_IS_TURN (self), NULL);
+  return G_LIST_MODEL (self->assistant);
+}
+
+/* Makes the assistant list equal @messages, touching only what differs */
+void
+ocg_turn_set_assistant (OcgTurn   *self,
+                        GPtrArray *messages)
+{
+  guint n_old, prefix = 0, suffix = 0;
+
+  g_return_if_fail (OCG_IS_TURN (self));
+
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->assistant));
+  while (prefix < n_old && prefix < messages->len)
+    {
+      g_autoptr(OcgMessage) old = g_list_model_get_item (G_LIST_MODEL (self->assistant), prefix);
+
+      if (old != g_ptr_array_index (messages, prefix))
+        break;
+      prefix++;
+    }
+  while (suffix < n_old - prefix && suffix < messages->len - prefix)
+    {
+      g_autoptr(OcgMessage) old = g_list_model_get_item (G_LIST_MODEL (self->assistant), n_old - 1 - suffix);
+
+      if (old != g_ptr_array_index (messages, messages->len - 1 - suffix))
+        break;
+      suffix++;
+    }
+
+  if (prefix == n_old && prefix == messages->len)
+    return;
+
+  g_list_store_splice (self->assistant, prefix, n_old - prefix - suffix,
+                       messages->pdata + prefix, messages->len - prefix - suffix);
+}
