@@ -21,6 +21,7 @@ struct _FakeServer
   char       *hold_path;
   GPtrArray  *held;         /* SoupServerMessage */
   GHashTable *last_headers; /* name -> value, of the last /event request */
+  GPtrArray  *requests;     /* "METHOD /path BODY" */
 };
 
 static void
@@ -100,6 +101,16 @@ handle (SoupServer        *server,
       return;
     }
 
+  {
+    SoupMessageBody *body = soup_server_message_get_request_body (msg);
+    g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+    gsize size;
+    const char *data = g_bytes_get_data (bytes, &size);
+
+    g_ptr_array_add (self->requests, g_strdup_printf ("%s %s %.*s", soup_server_message_get_method (msg),
+                                                      path, (int) size, data != NULL ? data : ""));
+  }
+
   if (self->hold_path != NULL && strcmp (path, self->hold_path) == 0)
     {
       soup_server_message_pause (msg);
@@ -120,6 +131,7 @@ fake_server_new (void)
   self->streams = g_ptr_array_new ();
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->last_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->requests = g_ptr_array_new_with_free_func (g_free);
   self->server = soup_server_new ("server-header", "fake-opencode", NULL);
   soup_server_add_handler (self->server, NULL, handle, self, NULL);
   soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
@@ -143,6 +155,7 @@ fake_server_free (FakeServer *self)
   g_ptr_array_unref (self->held);
   g_hash_table_unref (self->answers);
   g_hash_table_unref (self->last_headers);
+  g_ptr_array_unref (self->requests);
   g_free (self->hold_path);
   g_free (self);
 }
@@ -286,4 +299,20 @@ spin_until (gboolean (*predicate) (gpointer),
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (500);
     }
+}
+
+GPtrArray *
+fake_server_get_requests (FakeServer *self)
+{
+  return self->requests;
+}
+
+gboolean
+fake_server_has_request (FakeServer *self,
+                         const char *prefix)
+{
+  for (guint i = 0; i < self->requests->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (self->requests, i), prefix))
+      return TRUE;
+  return FALSE;
 }

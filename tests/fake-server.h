@@ -38,6 +38,10 @@ guint       fake_server_n_held       (FakeServer *self);
 void        fake_server_release      (FakeServer *self);
 const char *fake_server_last_header  (FakeServer *self,
                                       const char *name);
+/* Every request other than /event, as "METHOD /path BODY" */
+GPtrArray  *fake_server_get_requests (FakeServer *self);
+gboolean    fake_server_has_request  (FakeServer *self,
+                                      const char *prefix);
 
 void        spin_until               (gboolean  (*predicate) (gpointer),
                                       gpointer    data,

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "ocg-application.h"
+#include "ocg-resources.h"
 #include "ocg-window.h"
 
 struct _OcgApplication
@@ -155,6 +156,9 @@ ocg_application_class_init (OcgApplicationClass *klass)
   app_class->activate = ocg_application_activate;
   app_class->command_line = ocg_application_command_line;
   app_class->shutdown = ocg_application_shutdown;
+
+  /* The resources live in a static library: make sure they are linked in */
+  (void) ocg_get_resource ();
 }
 
 static void

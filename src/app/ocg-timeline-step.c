@@ -950,12 +950,7 @@ on_tick (gpointer data)
 
   /* Changes that notify no property (a reasoning's end, a command's growing
    * output) are picked up here, at most a second late. */
-  if (self->kind == KIND_GROUP)
-    ocg_timeline_step_update_group (self);
-  else if (self->kind == KIND_REASONING || part_json (self) != self->shown_json)
-    update_header (self);
-  else
-    update_times (self);
+  update_header (self);
 
   update_ticking (self);
   return G_SOURCE_REMOVE;
@@ -1147,9 +1142,7 @@ update_bash (OcgTimelineStep *self,
 static void
 apply_diff_colors (OcgTimelineStep *self)
 {
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
-  G_GNUC_END_IGNORE_DEPRECATIONS
   GtkTextTagTable *table;
   GdkRGBA added = { 0.15, 0.64, 0.41, 1 };
   GdkRGBA removed = { 0.75, 0.11, 0.16, 1 };
@@ -1158,11 +1151,9 @@ apply_diff_colors (OcgTimelineStep *self)
   if (self->diff_buffer == NULL)
     return;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_lookup_color (context, "success_color", &added);
   gtk_style_context_lookup_color (context, "error_color", &removed);
   gtk_style_context_lookup_color (context, "accent_color", &hunk);
-  G_GNUC_END_IGNORE_DEPRECATIONS
   added.alpha = 0.16;
   removed.alpha = 0.16;
 

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #define READ_SIZE (64 * 1024)
+/* Floor of a server's "retry:", so that "retry: 0" cannot make a busy loop */
+#define MIN_RETRY_MS 250
 
 struct _OcgEventSource
 {
@@ -91,8 +93,6 @@ set_state (OcgEventSource      *self,
       error_changed = TRUE;
     }
 
-  g_debug ("Event source %s: state %d%s%s", self->path, state,
-           error != NULL ? ", " : "", error != NULL ? error->message : "");
   g_object_freeze_notify (G_OBJECT (self));
   if (error_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
@@ -162,7 +162,7 @@ connection_lost (OcgEventSource *self,
     self->attempt = 0;
 
   retry = ocg_sse_parser_get_retry (self->parser);
-  base = retry >= 0 ? (guint) MIN (retry, (gint64) self->max_backoff_ms) : self->initial_backoff_ms;
+  base = retry >= 0 ? (guint) CLAMP (retry, MIN_RETRY_MS, (gint64) self->max_backoff_ms) : self->initial_backoff_ms;
   delay = base;
   for (guint i = 0; i < self->attempt && delay < self->max_backoff_ms; i++)
     delay *= 2;

@@ -439,7 +439,6 @@ fetch_done (Fetch *fetch)
 {
   OcgSync *self = fetch->self;
 
-  g_debug ("Fetch done (%u pending)", self->pending - 1);
   g_assert (self->pending > 0);
   if (--self->pending == 0)
     {

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "app-test-util.h"
+#include "ocg-resources.h"
 
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
@@ -14,6 +15,15 @@ app_test_init (int    *argc,
 {
   gtk_test_init (argc, argv, NULL);
   adw_init ();
+  /* The resources live in a static library: make sure they are linked in */
+  (void) ocg_get_resource ();
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/github/opencodegtk/OpencodeGtk/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   gtk_source_init ();
 }
 

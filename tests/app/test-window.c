@@ -1,0 +1,490 @@
+/* test-window.c: the chat window over a scripted server, fed the recorded
+ * sessions: what the sidebar, transcript, prompt dock and composer show, and
+ * what they send
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "app-test-util.h"
+#include "fake-server.h"
+#include "ocg-chat-view.h"
+#include "ocg-composer.h"
+#include "ocg-json.h"
+#include "ocg-markdown-view.h"
+#include "ocg-prompt-dock.h"
+#include "ocg-sidebar.h"
+#include "ocg-timeline.h"
+#include "ocg-turn-row.h"
+#include "ocg-window.h"
+
+#include <string.h>
+
+#define TOOLS "ses_e02ff560dffeTxcjcz256LiHVM"
+#define TASK "ses_e02ff4fc3ffeKBNxrzbLnahkdE"
+#define TASK_CHILD "ses_e02ff4f37ffeHgRsJlG4WXLMKK"
+
+typedef struct
+{
+  FakeServer    *server;
+  OcgConnection *connection;
+  OcgWindow     *window;
+  JsonObject    *state;
+} Fixture;
+
+static JsonNode *
+load_json (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("OCG_TEST_DATA"), "opencode-1.18.33", name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return ocg_connection_get_state (fixture->connection) == OCG_CONNECTION_CONNECTED &&
+         ocg_sync_get_synced (ocg_connection_get_sync (fixture->connection));
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(JsonNode) state = load_json ("state.json");
+  g_autoptr(JsonArray) sessions = json_array_new ();
+  g_autoptr(GList) ids = NULL;
+  g_autofree char *url = NULL;
+
+  fixture->server = fake_server_new ();
+  fixture->state = json_object_ref (json_node_get_object (state));
+  ids = json_object_get_members (fixture->state);
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      JsonObject *entry = json_object_get_object_member (fixture->state, l->data);
+      g_autofree char *path = g_strdup_printf ("/session/%s/message", (char *) l->data);
+      g_autofree char *todo = g_strdup_printf ("/session/%s/todo", (char *) l->data);
+      g_autoptr(JsonNode) messages = json_node_ref (json_object_get_member (entry, "messages"));
+      g_autofree char *text = ocg_json_to_string (messages, FALSE);
+
+      json_array_add_object_element (sessions, json_object_ref (json_object_get_object_member (entry, "info")));
+      fake_server_set (fixture->server, path, text);
+      fake_server_set (fixture->server, todo, "[]");
+    }
+  {
+    g_autoptr(JsonNode) node = ocg_json_node_new_array (json_array_ref (sessions));
+    g_autofree char *text = ocg_json_to_string (node, FALSE);
+
+    fake_server_set (fixture->server, "/session", text);
+  }
+
+  url = fake_server_get_url (fixture->server);
+  fixture->connection = ocg_connection_new_remote (url, NULL, "pw", "/home/user/demo");
+  fixture->window = ocg_window_new (NULL, fixture->connection);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  ocg_connection_start (fixture->connection);
+  g_assert_true (app_test_wait (is_connected, fixture, 10000));
+  app_test_run_for (200);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  ocg_connection_stop (fixture->connection);
+  g_clear_object (&fixture->connection);
+  app_test_run_for (50);
+  fake_server_free (fixture->server);
+  json_object_unref (fixture->state);
+}
+
+static const char *
+session_title (Fixture    *fixture,
+               const char *id)
+{
+  return ocg_json_get_string (json_object_get_object_member (fixture->state, id), "info.title");
+}
+
+static gint
+by_updated_desc (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+  gint64 ta = ocg_json_get_int (json_object_get_object_member (fixture->state, *(char **) a), "info.time.updated", 0);
+  gint64 tb = ocg_json_get_int (json_object_get_object_member (fixture->state, *(char **) b), "info.time.updated", 0);
+
+  return ta < tb ? 1 : ta > tb ? -1 : 0;
+}
+
+static char *
+row_title (GListModel *rows,
+           guint       i)
+{
+  g_autoptr(GObject) object = g_list_model_get_item (rows, i);
+  g_autoptr(OcgSession) session = GTK_IS_TREE_LIST_ROW (object)
+    ? gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (object))
+    : g_object_ref (OCG_SESSION (object));
+
+  return g_strdup (ocg_session_get_title (session));
+}
+
+static void
+test_sidebar_order_and_nesting (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  OcgSidebar *sidebar = OCG_SIDEBAR (ocg_window_get_sidebar (fixture->window));
+  GListModel *rows = ocg_sidebar_get_rows (sidebar);
+  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
+  g_autoptr(GList) ids = json_object_get_members (fixture->state);
+  guint task_row = G_MAXUINT;
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    if (ocg_json_get_string (json_object_get_object_member (fixture->state, l->data), "info.parentID") == NULL)
+      g_ptr_array_add (roots, l->data);
+  g_ptr_array_sort_with_data (roots, by_updated_desc, fixture);
+
+  /* Roots only, newest activity first; the child waits under its parent */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, roots->len);
+  for (guint i = 0; i < roots->len; i++)
+    {
+      g_autofree char *title = row_title (rows, i);
+
+      g_assert_cmpstr (title, ==, session_title (fixture, g_ptr_array_index (roots, i)));
+      if (strcmp (g_ptr_array_index (roots, i), TASK) == 0)
+        task_row = i;
+    }
+  g_assert_cmpuint (task_row, !=, G_MAXUINT);
+
+  /* Opening the child session expands its parent and selects it */
+  ocg_window_open_session (fixture->window, TASK_CHILD);
+  app_test_run_for (100);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, roots->len + 1);
+  {
+    g_autofree char *child = row_title (rows, task_row + 1);
+
+    g_assert_cmpstr (child, ==, "Count files (@general subagent)");
+  }
+  g_assert_cmpstr (ocg_sidebar_get_selected (sidebar), ==, TASK_CHILD);
+
+  /* Search: flat, by title */
+  ocg_sidebar_focus_search (sidebar);
+  {
+    GtkWidget *entry = app_test_find_by_type (GTK_WIDGET (sidebar), GTK_TYPE_SEARCH_ENTRY, 0);
+
+    gtk_editable_set_text (GTK_EDITABLE (entry), "subagent");
+    app_test_run_for (400);
+    rows = ocg_sidebar_get_rows (sidebar);
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+    app_test_run_for (400);
+  }
+}
+
+static OcgTurnRow *
+first_turn_row (Fixture *fixture)
+{
+  GtkWidget *view = ocg_window_get_chat_view (fixture->window);
+
+  return OCG_TURN_ROW (app_test_find_by_type (view, OCG_TYPE_TURN_ROW, 0));
+}
+
+static void
+test_transcript_of_a_session (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  OcgChatView *view = OCG_CHAT_VIEW (ocg_window_get_chat_view (fixture->window));
+  OcgTurnRow *row;
+  GtkWidget *markdown;
+  g_autofree char *text = NULL;
+
+  ocg_window_open_session (fixture->window, TOOLS);
+  app_test_run_for (300);
+
+  /* One user message, five assistant steps: one turn */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))), ==, 1);
+  row = first_turn_row (fixture);
+  g_assert_nonnull (row);
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), "Please run SCENARIO:tools now"));
+
+  /* The timeline has the tool steps; the answer is rendered Markdown */
+  g_assert_nonnull (app_test_find_by_type (GTK_WIDGET (row), OCG_TYPE_TIMELINE, 0));
+  markdown = app_test_find_by_type (GTK_WIDGET (row), OCG_TYPE_MARKDOWN_VIEW, 0);
+  g_assert_nonnull (markdown);
+  g_assert_nonnull (app_test_find_by_type (GTK_WIDGET (row), GTK_TYPE_GRID, 0));  /* the table */
+
+  /* The footer names the model */
+  text = app_test_collect_text (GTK_WIDGET (row));
+  g_assert_nonnull (strstr (text, "fake-model"));
+}
+
+static void
+test_failed_turn_shows_error (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  OcgTurnRow *row;
+
+  ocg_window_open_session (fixture->window, "ses_e02ff49b8ffe8zNG7qZnROYh16");
+  app_test_run_for (300);
+  row = first_turn_row (fixture);
+  g_assert_nonnull (row);
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), "upstream exploded"));
+}
+
+static gboolean
+dock_has (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return ocg_prompt_dock_get_n_prompts (OCG_PROMPT_DOCK (ocg_window_get_prompt_dock (fixture->window))) > 0;
+}
+
+static gboolean
+dock_empty (gpointer data)
+{
+  return !dock_has (data);
+}
+
+typedef struct
+{
+  FakeServer *server;
+  const char *prefix;
+} Request;
+
+static gboolean
+has_request (gpointer data)
+{
+  Request *request = data;
+
+  return fake_server_has_request (request->server, request->prefix);
+}
+
+static gboolean
+has_new_request (gpointer data)
+{
+  Request *request = data;
+  GPtrArray *requests = fake_server_get_requests (request->server);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (requests, i), request->prefix))
+      n++;
+  return n >= 2;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  for (guint i = 0;; i++)
+    {
+      GtkWidget *button = app_test_find_by_type (root, GTK_TYPE_BUTTON, i);
+
+      if (button == NULL)
+        return NULL;
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0)
+        return button;
+    }
+}
+
+static void
+test_permission_from_child_session (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  GtkWidget *dock = ocg_window_get_prompt_dock (fixture->window);
+  Request request = { fixture->server, "POST /permission/per_test1/reply {\"reply\":\"once\"}" };
+
+  ocg_window_open_session (fixture->window, TASK);
+  app_test_run_for (100);
+  fake_server_set (fixture->server, "/permission/per_test1/reply", "true");
+
+  /* The subagent asks; the user looks at the parent */
+  fake_server_push (fixture->server,
+                    "{\"type\":\"permission.asked\",\"properties\":{\"id\":\"per_test1\",\"sessionID\":\"" TASK_CHILD "\","
+                    "\"permission\":\"bash\",\"patterns\":[\"rm -f scratch.tmp\"],\"metadata\":{\"command\":\"rm -f scratch.tmp\"},"
+                    "\"always\":[\"rm *\"]}}");
+  g_assert_true (app_test_wait (dock_has, fixture, 5000));
+  g_assert_true (gtk_widget_get_visible (dock));
+  g_assert_nonnull (app_test_find_label (dock, "rm -f scratch.tmp"));
+  g_assert_nonnull (app_test_find_label (dock, "Count files (@general subagent)"));
+
+  gtk_widget_activate (find_button (dock, "Allow _Once"));
+  g_assert_true (app_test_wait (has_request, &request, 5000));
+
+  /* It goes when the server says so */
+  g_assert_true (dock_has (fixture));
+  fake_server_push (fixture->server,
+                    "{\"type\":\"permission.replied\",\"properties\":{\"sessionID\":\"" TASK_CHILD "\","
+                    "\"requestID\":\"per_test1\",\"reply\":\"once\"}}");
+  g_assert_true (app_test_wait (dock_empty, fixture, 5000));
+  g_assert_false (gtk_widget_get_visible (dock));
+}
+
+static void
+test_question_answered (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkWidget *dock = ocg_window_get_prompt_dock (fixture->window);
+  Request request = { fixture->server, "POST /question/que_test1/reply {\"answers\":[[\"Blue\"]]}" };
+  GtkWidget *blue = NULL;
+
+  ocg_window_open_session (fixture->window, TOOLS);
+  fake_server_set (fixture->server, "/question/que_test1/reply", "true");
+  fake_server_push (fixture->server,
+                    "{\"type\":\"question.asked\",\"properties\":{\"id\":\"que_test1\",\"sessionID\":\"" TOOLS "\","
+                    "\"questions\":[{\"question\":\"Which color?\",\"header\":\"Color\",\"options\":"
+                    "[{\"label\":\"Red\",\"description\":\"warm\"},{\"label\":\"Blue\",\"description\":\"cool\"}]}]}}");
+  g_assert_true (app_test_wait (dock_has, fixture, 5000));
+  g_assert_nonnull (app_test_find_label (dock, "Which color?"));
+
+  for (guint i = 0; (blue = app_test_find_by_type (dock, GTK_TYPE_CHECK_BUTTON, i)) != NULL; i++)
+    if (g_str_has_prefix (gtk_check_button_get_label (GTK_CHECK_BUTTON (blue)), "Blue"))
+      break;
+  g_assert_nonnull (blue);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (blue), TRUE);
+  gtk_widget_activate (find_button (dock, "_Submit"));
+  g_assert_true (app_test_wait (has_request, &request, 5000));
+
+  fake_server_push (fixture->server,
+                    "{\"type\":\"question.replied\",\"properties\":{\"sessionID\":\"" TOOLS "\","
+                    "\"requestID\":\"que_test1\",\"answers\":[[\"Blue\"]]}}");
+  g_assert_true (app_test_wait (dock_empty, fixture, 5000));
+}
+
+static void
+test_send_echo_error_and_retry (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  OcgComposer *composer = OCG_COMPOSER (ocg_window_get_composer (fixture->window));
+  OcgChatView *view = OCG_CHAT_VIEW (ocg_window_get_chat_view (fixture->window));
+  OcgStore *store = ocg_connection_get_store (fixture->connection);
+  Request request = { fixture->server, "POST /session/" TOOLS "/prompt_async " };
+  GPtrArray *requests = fake_server_get_requests (fixture->server);
+  const char *sent = NULL;
+  g_autofree char *message_id = NULL;
+  OcgTurnRow *row;
+  guint n_before;
+
+  ocg_window_open_session (fixture->window, TOOLS);
+  app_test_run_for (200);
+  fake_server_set_status (fixture->server, "/session/" TOOLS "/prompt_async", 500,
+                          "{\"name\":\"UnknownError\",\"data\":{\"message\":\"disk full\"}}");
+
+  ocg_composer_set_text (composer, "Summarise the README");
+  ocg_composer_send (composer);
+
+  /* The message is on screen at once */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))), ==, 2);
+  g_assert_true (app_test_wait (has_request, &request, 5000));
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (requests, i), request.prefix))
+      sent = g_ptr_array_index (requests, i);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *body;
+
+    g_assert_true (json_parser_load_from_data (parser, strchr (sent + strlen (request.prefix) - 1, '{'), -1, NULL));
+    body = json_node_get_object (json_parser_get_root (parser));
+    message_id = g_strdup (json_object_get_string_member (body, "messageID"));
+    g_assert_true (g_str_has_prefix (message_id, "msg_"));
+    g_assert_cmpuint (strlen (message_id), ==, 30);
+    g_assert_cmpstr (ocg_json_get_string (json_array_get_object_element (json_object_get_array_member (body, "parts"), 0), "text"),
+                     ==, "Summarise the README");
+    /* It sorts after every message already there */
+    g_assert_cmpint (strcmp (message_id, "msg_1fd00af26001Pk7hODBb0m7vGZ"), >, 0);
+  }
+  g_assert_nonnull (ocg_store_lookup_message (store, message_id));
+
+  /* The failure is shown on the message, with the server's words */
+  app_test_run_for (300);
+  ocg_chat_view_scroll_to_bottom (view);
+  app_test_run_for (300);
+  row = NULL;
+  for (guint i = 0;; i++)
+    {
+      GtkWidget *candidate = app_test_find_by_type (GTK_WIDGET (view), OCG_TYPE_TURN_ROW, i);
+
+      if (candidate == NULL)
+        break;
+      if (g_strcmp0 (ocg_turn_get_key (ocg_turn_row_get_turn (OCG_TURN_ROW (candidate))), message_id) == 0)
+        row = OCG_TURN_ROW (candidate);
+    }
+  g_assert_nonnull (row);
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), "disk full"));
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), "Summarise the README"));
+
+  /* Retry sends the same message again */
+  fake_server_set (fixture->server, "/session/" TOOLS "/prompt_async", "{}");
+  n_before = requests->len;
+  gtk_widget_activate (find_button (GTK_WIDGET (row), "_Retry"));
+  {
+    g_autofree char *prefix = g_strdup_printf ("POST /session/" TOOLS "/prompt_async {\"messageID\":\"%s\"", message_id);
+    Request again = { fixture->server, prefix };
+
+    g_assert_true (app_test_wait (has_new_request, &again, 5000));
+    g_assert_cmpuint (requests->len, >, n_before);
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (requests, requests->len - 1), prefix));
+  }
+  app_test_run_for (300);
+  g_assert_null (app_test_find_label (GTK_WIDGET (row), "disk full"));
+}
+
+static gboolean
+is_reconnecting (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return ocg_connection_get_state (fixture->connection) == OCG_CONNECTION_RECONNECTING;
+}
+
+static void
+test_reconnect_keeps_transcript (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  OcgChatView *view = OCG_CHAT_VIEW (ocg_window_get_chat_view (fixture->window));
+  OcgComposer *composer = OCG_COMPOSER (ocg_window_get_composer (fixture->window));
+  g_autofree char *header = NULL;
+
+  ocg_window_open_session (fixture->window, TOOLS);
+  app_test_run_for (200);
+  fake_server_set_status (fixture->server, "/event", 503, "{\"message\":\"restarting\"}");
+  fake_server_end_streams (fixture->server);
+  g_assert_true (app_test_wait (is_reconnecting, fixture, 5000));
+  app_test_run_for (100);
+
+  /* Still there, and the header says what happens */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))), ==, 1);
+  g_assert_nonnull (first_turn_row (fixture));
+  header = app_test_collect_text (GTK_WIDGET (fixture->window));
+  g_assert_nonnull (strstr (header, "Reconnecting"));
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (composer), "Not connected"));
+
+  fake_server_set_status (fixture->server, "/event", 0, NULL);
+  g_assert_true (app_test_wait (is_connected, fixture, 40000));
+  g_assert_null (app_test_find_label (GTK_WIDGET (composer), "Not connected"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app_test_init (&argc, &argv);
+
+#define ADD(path, fn) g_test_add ("/window/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("sidebar-order-and-nesting", test_sidebar_order_and_nesting);
+  ADD ("transcript-of-a-session", test_transcript_of_a_session);
+  ADD ("failed-turn-shows-error", test_failed_turn_shows_error);
+  ADD ("permission-from-child-session", test_permission_from_child_session);
+  ADD ("question-answered", test_question_answered);
+  ADD ("send-echo-error-and-retry", test_send_echo_error_and_retry);
+  ADD ("reconnect-keeps-transcript", test_reconnect_keeps_transcript);
+#undef ADD
+
+  return g_test_run ();
+}
