@@ -40,6 +40,7 @@ struct _OcgSidebar
   char               *selected;
   gboolean            searching;
   guint               clock_id;
+  guint               reselect_id;
 };
 
 G_DEFINE_FINAL_TYPE (OcgSidebar, ocg_sidebar, GTK_TYPE_WIDGET)
@@ -247,6 +248,25 @@ newest_first (void)
   return sorter;
 }
 
+static gboolean
+has_children (OcgSidebar *self,
+              const char *session_id)
+{
+  GListModel *sessions = G_LIST_MODEL (self->visible);
+  guint n = g_list_model_get_n_items (sessions);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OcgSession) session = g_list_model_get_item (sessions, i);
+
+      if (g_strcmp0 (ocg_session_get_parent_id (session), session_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Rows without children show no expander: a model only where there are
+ * children; a new child makes the tree again (see on_sessions_changed) */
 static GListModel *
 create_children (gpointer item,
                  gpointer user_data)
@@ -254,6 +274,9 @@ create_children (gpointer item,
   OcgSidebar *self = user_data;
   GtkFilter *filter;
   GtkFilterListModel *children;
+
+  if (!has_children (self, ocg_record_get_id (item)))
+    return NULL;
 
   filter = GTK_FILTER (gtk_custom_filter_new (is_child_of, g_strdup (ocg_record_get_id (item)), g_free));
   children = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->visible)), filter);
@@ -289,16 +312,29 @@ update_empty (OcgSidebar *self)
 }
 
 static void
+on_reselect (gpointer user_data)
+{
+  OcgSidebar *self = user_data;
+
+  self->reselect_id = 0;
+  if (self->selected != NULL)
+    ocg_sidebar_select (self, self->selected);
+}
+
+static void
 on_rows_changed (GListModel *model,
                  guint       position,
                  guint       removed,
                  guint       added,
                  OcgSidebar *self)
 {
+  if (model != gtk_single_selection_get_model (self->selection))
+    return;
   update_empty (self);
-  /* Keep the selection on the same session when rows move */
-  if (self->selected != NULL)
-    ocg_sidebar_select (self, self->selected);
+  /* Keep the selection on the same session when rows move; not from within
+   * the model's signal, which the list view is handling too */
+  if (self->selected != NULL && self->reselect_id == 0)
+    self->reselect_id = g_idle_add_once (on_reselect, self);
 }
 
 static void
@@ -314,9 +350,7 @@ on_search_changed (GtkSearchEntry *entry,
     {
       self->searching = searching;
       model = searching ? G_LIST_MODEL (self->search_sorted) : G_LIST_MODEL (self->tree);
-      g_signal_handlers_disconnect_by_func (gtk_single_selection_get_model (self->selection), on_rows_changed, self);
       gtk_single_selection_set_model (self->selection, model);
-      g_signal_connect (model, "items-changed", G_CALLBACK (on_rows_changed), self);
     }
   update_empty (self);
   if (self->selected != NULL)
@@ -340,6 +374,7 @@ ocg_sidebar_dispose (GObject *object)
   OcgSidebar *self = OCG_SIDEBAR (object);
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
+  g_clear_handle_id (&self->reselect_id, g_source_remove);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);
@@ -414,19 +449,40 @@ on_session_time (OcgSession *session,
 /* Sessions came or went: a child may have found its parent, and new
  * sessions must be followed to keep the order by activity */
 static void
+make_tree (OcgSidebar *self)
+{
+  if (self->tree != NULL)
+    g_signal_handlers_disconnect_by_func (self->tree, on_rows_changed, self);
+  g_clear_object (&self->tree);
+  self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)), FALSE, FALSE,
+                                        create_children, self, NULL);
+  g_signal_connect (self->tree, "items-changed", G_CALLBACK (on_rows_changed), self);
+  if (self->selection != NULL && !self->searching)
+    {
+      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tree));
+      update_empty (self);
+    }
+}
+
+static void
 on_sessions_changed (GListModel *sessions,
                      guint       position,
                      guint       removed,
                      guint       added,
                      OcgSidebar *self)
 {
+  gboolean new_child = FALSE;
+
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(OcgSession) session = g_list_model_get_item (sessions, i);
 
       g_signal_connect_object (session, "notify::time-updated", G_CALLBACK (on_session_time), self, 0);
+      new_child |= ocg_session_get_parent_id (session) != NULL;
     }
   gtk_filter_changed (self->root_filter, GTK_FILTER_CHANGE_DIFFERENT);
+  if (new_child && self->tree != NULL)
+    make_tree (self);
 }
 
 GtkWidget *
@@ -448,20 +504,19 @@ ocg_sidebar_new (OcgStore *store)
   self->roots = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->visible)), self->root_filter);
   self->root_sorter = newest_first ();
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->roots)), self->root_sorter);
-  self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)), FALSE, FALSE,
-                                        create_children, self, NULL);
+  make_tree (self);
 
   title = gtk_property_expression_new (OCG_TYPE_SESSION, NULL, "title");
   self->title_filter = gtk_string_filter_new (title);
   self->search = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->visible)),
                                             GTK_FILTER (self->title_filter));
   self->search_sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->search)), newest_first ());
+  g_signal_connect (self->search_sorted, "items-changed", G_CALLBACK (on_rows_changed), self);
 
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->tree)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
-  g_signal_connect (self->tree, "items-changed", G_CALLBACK (on_rows_changed), self);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);

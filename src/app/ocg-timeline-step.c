@@ -1388,19 +1388,24 @@ build_generic (OcgTimelineStep *self,
   const char *output = ocg_json_get_string (json, "state.output");
   const char *url = input_string (json, "url");
 
+  gboolean with_input = FALSE;
+
+  /* The header says what a known tool was asked; for others, the input */
   if (self->kind == KIND_WEB && url != NULL)
     add_label (self->content, url, "dim-label");
-  else if (input != NULL && JSON_NODE_HOLDS_OBJECT (input) &&
+  else if (self->kind == KIND_OTHER && input != NULL && JSON_NODE_HOLDS_OBJECT (input) &&
            json_object_get_size (json_node_get_object (input)) > 0)
     {
       g_autofree char *pretty = ocg_json_to_string (input, TRUE);
 
       add_caption (self->content, _("Input"));
       add_text_block (self->content, pretty, TRUE);
+      with_input = TRUE;
     }
   if (!is_blank (output))
     {
-      add_caption (self->content, _("Output"));
+      if (with_input)
+        add_caption (self->content, _("Output"));
       add_text_block (self->content, output, TRUE);
     }
 }

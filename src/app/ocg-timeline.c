@@ -478,13 +478,14 @@ find_step (OcgTimeline *self,
   return NULL;
 }
 
-/* What the newest part says the turn is doing, worded as the official app does */
+/* What the newest part of the newest step says the turn is doing, worded as
+ * the official app does */
 static const char *
 current_phrase (OcgTimeline *self)
 {
-  for (guint i = self->messages->len; i > 0; i--)
+  if (self->messages->len > 0)
     {
-      OcgMessage *message = g_ptr_array_index (self->messages, i - 1);
+      OcgMessage *message = g_ptr_array_index (self->messages, self->messages->len - 1);
       GListModel *parts = ocg_store_get_parts (self->store, ocg_record_get_id (message));
 
       for (guint j = g_list_model_get_n_items (parts); j > 0; j--)

@@ -260,6 +260,12 @@ parse_in_thread (GTask        *task,
       return;
     }
 
+  if (!ocg_json_is_one_value (data, size))
+    {
+      g_task_return_new_error (task, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,
+                               "The server's answer is not JSON: text after the value");
+      return;
+    }
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {
       g_task_return_new_error (task, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,

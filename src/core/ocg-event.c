@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ocg-event.h"
+#include "ocg-json.h"
 
 #include <string.h>
 
@@ -429,6 +430,12 @@ decode_tree (const char  *data,
   JsonObject *frame;
   JsonNode *node;
 
+  if (!ocg_json_is_one_value (data, len))
+    {
+      g_set_error_literal (error, OCG_EVENT_ERROR, OCG_EVENT_ERROR_INVALID_JSON,
+                           "Invalid JSON: text after the event's value");
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, data, (gssize) len, error))
     {
       g_prefix_error (error, "Invalid JSON: ");

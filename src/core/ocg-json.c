@@ -114,6 +114,67 @@ ocg_json_has_path (JsonObject *object,
   return node != NULL && !JSON_NODE_HOLDS_NULL (node);
 }
 
+static inline gboolean
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/**
+ * ocg_json_is_one_value:
+ *
+ * Whether @data holds at most one JSON value, with nothing but whitespace
+ * after it. json-glib 1.6 reads "{...}{...}" as a sequence of documents,
+ * keeps the last one and leaks the others, where such text is simply not
+ * JSON; check with this first. Only the extent of the first value is found
+ * here (brackets and strings), not whether it is valid: json-glib judges that.
+ */
+gboolean
+ocg_json_is_one_value (const char *data,
+                       gsize       len)
+{
+  const char *p = data, *end = data + len;
+  gssize depth = 0;
+
+  while (p < end && is_json_space (*p))
+    p++;
+  do
+    {
+      if (p >= end)
+        return TRUE;  /* Unfinished: for json-glib to report */
+      switch (*p)
+        {
+        case '{':
+        case '[':
+          depth++;
+          p++;
+          break;
+        case '}':
+        case ']':
+          depth--;
+          p++;
+          break;
+        case '"':
+          for (p++; p < end && *p != '"'; p++)
+            if (*p == '\\' && p + 1 < end)
+              p++;
+          if (p < end)
+            p++;
+          break;
+        default:
+          /* A number, a literal or a separator: to the next delimiter */
+          for (p++; p < end && !is_json_space (*p) && memchr ("{}[]\",:", *p, 7) == NULL; p++)
+            ;
+          break;
+        }
+    }
+  while (depth > 0);
+
+  while (p < end && is_json_space (*p))
+    p++;
+  return p == end;
+}
+
 char *
 ocg_json_to_string (JsonNode *node,
                     gboolean  pretty)

@@ -26,6 +26,8 @@ JsonArray  *ocg_json_get_array   (JsonObject *object,
 gboolean    ocg_json_has_path    (JsonObject *object,
                                   const char *path);
 
+gboolean    ocg_json_is_one_value (const char *data,
+                                   gsize       len);
 char       *ocg_json_to_string   (JsonNode   *node,
                                   gboolean    pretty);
 /* Both take over the caller's reference to @object / @array */

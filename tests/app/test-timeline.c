@@ -1,2 +1,1154 @@
+/* test-timeline.c: the progress timeline, fed from scripted parts and from
+ * the recorded stream of a real server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <string.h>
+
 #include "app-test-util.h"
-int main (int argc, char *argv[]) { app_test_init (&argc, &argv); return g_test_run (); }
+#include "ocg-json.h"
+#include "ocg-resources.h"
+#include "ocg-sse-parser.h"
+#include "ocg-store.h"
+#include "ocg-sync.h"
+#include "ocg-timeline.h"
+#include "ocg-timeline-step.h"
+
+#define T0 G_GINT64_CONSTANT (1795246000000)
+
+#define TOOLS_SESSION "ses_e02ff560dffeTxcjcz256LiHVM"
+#define TASK_SESSION  "ses_e02ff4fc3ffeKBNxrzbLnahkdE"
+#define CHILD_SESSION "ses_e02ff4f37ffeHgRsJlG4WXLMKK"
+
+/* Clock */
+
+static gint64 fake_now;
+
+static gint64
+fake_clock (void)
+{
+  return fake_now;
+}
+
+/* Feeding the store */
+
+static JsonObject *
+parse_object (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+G_GNUC_PRINTF (2, 3)
+static OcgPart *
+put_part (OcgStore   *store,
+          const char *format,
+          ...)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  OcgPart *part;
+  va_list args;
+
+  va_start (args, format);
+  json = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  object = parse_object (json);
+  part = ocg_store_upsert_part (store, object, &error);
+  g_assert_no_error (error);
+  return part;
+}
+
+/* An assistant message of session ses_1 answering msg_0, in /proj */
+static OcgMessage *
+put_message (OcgStore   *store,
+             const char *id,
+             gint64      created,
+             gint64      completed,
+             const char *finish)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *time = completed > 0
+    ? g_strdup_printf ("{\"created\": %" G_GINT64_FORMAT ", \"completed\": %" G_GINT64_FORMAT "}", created, completed)
+    : g_strdup_printf ("{\"created\": %" G_GINT64_FORMAT "}", created);
+  g_autofree char *finish_member = finish != NULL ? g_strdup_printf (", \"finish\": \"%s\"", finish) : g_strdup ("");
+  OcgMessage *message;
+
+  json = g_strdup_printf ("{\"id\": \"%s\", \"sessionID\": \"ses_1\", \"role\": \"assistant\", "
+                          "\"parentID\": \"msg_0\", \"path\": {\"cwd\": \"/proj\", \"root\": \"/proj\"}, "
+                          "\"time\": %s%s}", id, time, finish_member);
+  object = parse_object (json);
+  message = ocg_store_upsert_message (store, object, &error);
+  g_assert_no_error (error);
+  return message;
+}
+
+static GListModel *
+turn_of (OcgMessage *message)
+{
+  GListStore *turn = g_list_store_new (OCG_TYPE_MESSAGE);
+
+  g_list_store_append (turn, message);
+  return G_LIST_MODEL (turn);
+}
+
+static void
+on_frame (const char *type,
+          const char *data,
+          gsize       len,
+          const char *last_event_id,
+          gpointer    user_data)
+{
+  ocg_sync_apply_frame (user_data, data, len);
+}
+
+static char *
+read_fixture (gsize *len)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("OCG_TEST_DATA"), "opencode-1.18.33", "events.sse", NULL);
+  char *events = NULL;
+
+  g_assert_true (g_file_get_contents (path, &events, len, NULL));
+  return events;
+}
+
+static OcgStore *
+load_fixture (void)
+{
+  OcgStore *store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = ocg_sync_new (store, NULL);
+  g_autoptr(OcgSseParser) parser = ocg_sse_parser_new (on_frame, sync);
+  gsize len;
+  g_autofree char *events = read_fixture (&len);
+
+  ocg_sse_parser_feed (parser, events, len);
+  ocg_sse_parser_end_of_stream (parser);
+  return store;
+}
+
+/* Looking at widgets */
+
+static const char *
+text_of (GtkWidget  *root,
+         const char *css_class)
+{
+  GtkWidget *label = app_test_find_by_css (root, css_class, 0);
+
+  g_assert_nonnull (label);
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static gboolean
+shown (GtkWidget *root,
+       const char *css_class)
+{
+  GtkWidget *widget = app_test_find_by_css (root, css_class, 0);
+
+  return widget != NULL && gtk_widget_get_visible (widget);
+}
+
+static OcgTimelineStep *
+step_of_kind (GtkWidget  *root,
+              const char *kind,
+              guint       nth)
+{
+  for (guint i = 0;; i++)
+    {
+      GtkWidget *step = app_test_find_by_type (root, OCG_TYPE_TIMELINE_STEP, i);
+
+      if (step == NULL)
+        return NULL;
+      if (gtk_widget_has_css_class (step, kind) && nth-- == 0)
+        return OCG_TIMELINE_STEP (step);
+    }
+}
+
+static GtkWidget *
+header_of (OcgTimelineStep *step)
+{
+  return app_test_find_by_css (GTK_WIDGET (step), "step-header", 0);
+}
+
+static char *
+buffer_text (GtkWidget *root,
+             guint      nth)
+{
+  GtkWidget *view = app_test_find_by_type (root, GTK_TYPE_TEXT_VIEW, nth);
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_assert_nonnull (view);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *css_class;
+  const char *text;
+} LabelIs;
+
+static gboolean
+label_is (gpointer data)
+{
+  LabelIs *check = data;
+  GtkWidget *label = app_test_find_by_css (check->root, check->css_class, 0);
+
+  return label != NULL && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), check->text) == 0;
+}
+
+/* As Enter or Space would: a button's activation clicks it a moment later */
+static void
+activate (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_activate (button));
+  app_test_run_for (400);
+}
+
+static GtkWidget *
+show (GtkWidget *child)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  return app_test_window (scroller, 800, 600);
+}
+
+/* Tests */
+
+static void
+test_format (void)
+{
+  struct { gint64 ms; gboolean running; const char *text; } cases[] = {
+    { 0, FALSE, "0.0 s" },
+    { 400, FALSE, "0.4 s" },
+    { 800, FALSE, "0.8 s" },
+    { 9940, FALSE, "9.9 s" },
+    { 12000, FALSE, "12 s" },
+    { 12600, FALSE, "13 s" },
+    { 65000, FALSE, "1 min 5 s" },
+    { 120000, FALSE, "2 min" },
+    { 3900000, FALSE, "1 h 5 min" },
+    { 400, TRUE, "0 s" },
+    { 3999, TRUE, "3 s" },
+    { 65999, TRUE, "1 min 5 s" },
+    { -5, TRUE, "0 s" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = ocg_timeline_format_duration (cases[i].ms, cases[i].running);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+test_step_states (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  OcgMessage *message = put_message (store, "msg_1", T0, 0, NULL);
+  g_autoptr(GListModel) turn = turn_of (message);
+  GtkWidget *timeline = ocg_timeline_new (store);
+  GtkWidget *window = show (timeline);
+  GtkWidget *step;
+  GtkWidget *spinner;
+  g_autofree char *clock = ocg_timeline_format_clock (T0 + 1000);
+  LabelIs five = { NULL, "step-duration", "5 s" };
+
+  fake_now = T0 + 4000;
+  ocg_timeline_set_turn (OCG_TIMELINE (timeline), turn);
+
+  /* pending: dim, no spinner, no time */
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"pending\", \"input\": {}, \"raw\": \"\"}}");
+  step = GTK_WIDGET (step_of_kind (timeline, "bash", 0));
+  g_assert_nonnull (step);
+  g_assert_cmpstr (text_of (step, "step-title"), ==, "Running commands");
+  g_assert_true (gtk_widget_has_css_class (step, "pending"));
+  g_assert_false (shown (step, "step-spinner"));
+  g_assert_false (shown (step, "step-duration"));
+  g_assert_false (shown (step, "step-time"));
+
+  /* running: a spinner and a duration from now */
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"running\","
+                   " \"input\": {\"command\": \"make check\", \"description\": \"Run the tests\"},"
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT "}}}", T0 + 1000);
+  g_assert_true (gtk_widget_has_css_class (step, "running"));
+  g_assert_cmpstr (text_of (step, "step-subject"), ==, "make check");
+  spinner = app_test_find_by_css (step, "step-spinner", 0);
+  g_assert_true (gtk_widget_get_visible (spinner));
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+  g_assert_cmpstr (text_of (step, "step-duration"), ==, "3 s");
+  g_assert_cmpstr (text_of (step, "step-time"), ==, clock);
+  g_assert_true (gtk_widget_get_mapped (step));
+
+  /* it ticks */
+  fake_now += 2000;
+  five.root = step;
+  g_assert_true (app_test_wait (label_is, &five, 3000));
+
+  /* completed */
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"completed\","
+                   " \"input\": {\"command\": \"make check\"}, \"output\": \"ok\\n\", \"title\": \"make check\","
+                   " \"metadata\": {\"output\": \"ok\\n\", \"exit\": 0},"
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}}",
+           T0 + 1000, T0 + 1400);
+  g_assert_true (gtk_widget_has_css_class (step, "completed"));
+  g_assert_false (gtk_widget_get_visible (spinner));
+  g_assert_false (shown (step, "step-status"));
+  g_assert_false (shown (step, "step-error"));
+  g_assert_cmpstr (text_of (step, "step-duration"), ==, "0.4 s");
+  g_assert_cmpstr (text_of (step, "step-time"), ==, clock);
+
+  /* error: an icon and the message, in the error colour */
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"error\","
+                   " \"input\": {\"command\": \"make check\"}, \"error\": \"make: *** No rule to make target 'check'.  Stop.\","
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}}",
+           T0 + 1000, T0 + 13000);
+  g_assert_true (gtk_widget_has_css_class (step, "failed"));
+  g_assert_false (gtk_widget_get_visible (spinner));
+  g_assert_true (shown (step, "step-status"));
+  g_assert_true (shown (step, "step-error"));
+  g_assert_cmpstr (text_of (step, "step-error"), ==, "make: *** No rule to make target 'check'.  Stop.");
+  g_assert_true (gtk_widget_has_css_class (app_test_find_by_css (step, "step-error", 0), "error"));
+  g_assert_cmpstr (text_of (step, "step-duration"), ==, "12 s");
+
+  /* Expanded, the details say it in full */
+  ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
+  g_assert_false (shown (step, "step-error"));
+  g_assert_nonnull (app_test_find_label (app_test_find_by_css (step, "step-content", 0), "No rule to make target"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_step_labels (void)
+{
+  static const struct {
+    const char *tool;
+    const char *input;
+    const char *label;
+    const char *icon;
+    const char *subject;
+  } cases[] = {
+    { "bash", "{\"command\": \"ls -la\\nrm x\"}", "Running commands", "utilities-terminal-symbolic", "ls -la …" },
+    { "read", "{\"filePath\": \"/proj/src/main.c\"}", "Gathering context", "document-open-symbolic", "main.c  src" },
+    { "read", "{\"filePath\": \"/proj/README.md\"}", "Gathering context", "document-open-symbolic", "README.md" },
+    { "grep", "{\"pattern\": \"TODO\", \"path\": \"/proj/src\"}", "Searching the codebase", "system-search-symbolic", "TODO  src" },
+    { "glob", "{\"pattern\": \"**/*.c\"}", "Searching the codebase", "system-search-symbolic", "**/*.c" },
+    { "list", "{\"path\": \"/proj/tests\"}", "Searching the codebase", "system-search-symbolic", "tests" },
+    { "edit", "{\"filePath\": \"/proj/a/b.txt\", \"oldString\": \"x\", \"newString\": \"y\"}", "Making edits", "document-edit-symbolic", "b.txt  a" },
+    { "write", "{\"filePath\": \"/elsewhere/n.txt\", \"content\": \"1\\n2\\n\"}", "Making edits", "document-edit-symbolic", "n.txt  /elsewhere" },
+    { "apply_patch", "{\"patchText\": \"*** Begin Patch\"}", "Making edits", "document-edit-symbolic", "" },
+    { "webfetch", "{\"url\": \"https://example.org/a\"}", "Searching the web", "web-browser-symbolic", "https://example.org/a" },
+    { "websearch", "{\"query\": \"gtk 4.8 revealer\"}", "Searching the web", "web-browser-symbolic", "gtk 4.8 revealer" },
+    { "todowrite", "{\"todos\": [{\"content\": \"a\", \"status\": \"pending\"}, {\"content\": \"b\", \"status\": \"completed\"}]}", "Planning next steps", "view-list-symbolic", "2 todos" },
+    { "task", "{\"description\": \"Count files\", \"prompt\": \"p\", \"subagent_type\": \"general\"}", "Delegating work", "system-users-symbolic", "Count files  @general" },
+    { "question", "{\"questions\": [{\"question\": \"Which color?\", \"options\": []}]}", "Asking a question", "dialog-question-symbolic", "Which color?" },
+    { "frobnicate", "{\"level\": 3}", "Called frobnicate", "emblem-system-symbolic", "" },
+  };
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *window;
+
+  put_message (store, "msg_1", T0, T0 + 9000, "stop");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      OcgPart *part = put_part (store, "{\"id\": \"prt_%02u\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\","
+                                       " \"type\": \"tool\", \"tool\": \"%s\", \"callID\": \"c%u\", \"state\":"
+                                       " {\"status\": \"completed\", \"input\": %s, \"output\": \"\", \"title\": \"\","
+                                       " \"metadata\": {}, \"time\": {\"start\": 1, \"end\": 2}}}",
+                                i, cases[i].tool, i, cases[i].input);
+
+      gtk_box_append (GTK_BOX (box), ocg_timeline_step_new (store, part, "/proj"));
+    }
+  window = show (box);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GtkWidget *step = app_test_find_by_type (box, OCG_TYPE_TIMELINE_STEP, i);
+      GtkWidget *node = app_test_find_by_css (step, "node", 0);
+
+      g_test_message ("%s", cases[i].tool);
+      g_assert_cmpstr (ocg_timeline_step_get_label (OCG_TIMELINE_STEP (step)), ==, cases[i].label);
+      g_assert_cmpstr (text_of (step, "step-title"), ==, cases[i].label);
+      g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (gtk_widget_get_first_child (node))), ==, cases[i].icon);
+      g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                              cases[i].icon));
+      g_assert_cmpstr (text_of (step, "step-subject"), ==, cases[i].subject);
+      g_assert_cmpint (shown (step, "step-subject"), ==, *cases[i].subject != '\0');
+    }
+
+  /* The write step counts what it added */
+  g_assert_cmpstr (text_of (app_test_find_by_type (box, OCG_TYPE_TIMELINE_STEP, 7), "diff-added"), ==, "+2");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_lazy_details (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  OcgPart *part;
+  GtkWidget *step;
+  GtkWidget *window;
+  GtkWidget *header;
+
+  put_message (store, "msg_1", T0, T0 + 9000, "stop");
+  part = put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                          " \"tool\": \"grep\", \"callID\": \"c1\", \"state\": {\"status\": \"completed\","
+                          " \"input\": {\"pattern\": \"x\"}, \"output\": \"Found 1 match\\nsrc/a.c:1: x\","
+                          " \"time\": {\"start\": 1, \"end\": 2}}}");
+  step = ocg_timeline_step_new (store, part, "/proj");
+  window = show (step);
+  header = header_of (OCG_TIMELINE_STEP (step));
+
+  g_assert_null (app_test_find_by_css (step, "step-content", 0));
+  g_assert_null (app_test_find_by_type (step, GTK_TYPE_TEXT_VIEW, 0));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_EXPANDED, FALSE);
+
+  /* Enter and Space activate the header, as a click does */
+  activate (header);
+  g_assert_true (ocg_timeline_step_get_expanded (OCG_TIMELINE_STEP (step)));
+  g_assert_true (gtk_widget_has_css_class (step, "expanded"));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_EXPANDED, TRUE);
+  g_assert_nonnull (app_test_find_by_css (step, "step-content", 0));
+  {
+    g_autofree char *output = buffer_text (step, 0);
+
+    g_assert_cmpstr (output, ==, "Found 1 match\nsrc/a.c:1: x");
+  }
+
+  activate (header);
+  g_assert_false (ocg_timeline_step_get_expanded (OCG_TIMELINE_STEP (step)));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_EXPANDED, FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_bash_output (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  OcgPart *part;
+  GtkWidget *step;
+  GtkWidget *window;
+  g_autofree char *output = NULL;
+  g_autofree char *command = NULL;
+
+  put_message (store, "msg_1", T0, T0 + 9000, "stop");
+  part = put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                          " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"completed\","
+                          " \"input\": {\"command\": \"ninja\"},"
+                          " \"output\": \"\\u001b[1;31mred\\u001b[0m plain \\u001b]0;title\\u0007done\\n"
+                          "progress 10%%\\rprogress 100%%\\nab\\bc\\r\\n\","
+                          " \"time\": {\"start\": 1, \"end\": 2}}}");
+  step = ocg_timeline_step_new (store, part, "/proj");
+  window = show (step);
+
+  ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
+  command = g_strdup (text_of (step, "step-command"));
+  g_assert_cmpstr (command, ==, "$ ninja");
+  output = buffer_text (step, 0);
+  g_assert_cmpstr (output, ==, "red plain done\nprogress 100%\nac\n");
+  g_assert_false (shown (step, "truncation-note"));
+  g_assert_true (gtk_text_view_get_monospace (GTK_TEXT_VIEW (app_test_find_by_type (step, GTK_TYPE_TEXT_VIEW, 0))));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_bash_huge_output (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *big = g_string_sized_new (11 * 1024 * 1024);
+  JsonObject *state;
+  OcgPart *part;
+  GtkWidget *step;
+  GtkWidget *window;
+  g_autofree char *shown_text = NULL;
+  guint i;
+
+  for (i = 0; big->len < 10 * 1024 * 1024; i++)
+    g_string_append_printf (big, "\033[32mline %u\033[0m of a long build log\n", i);
+
+  put_message (store, "msg_1", T0, T0 + 9000, "stop");
+  object = parse_object ("{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                         " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"completed\","
+                         " \"input\": {\"command\": \"make V=1\"}, \"time\": {\"start\": 1, \"end\": 2}}}");
+  state = json_object_get_object_member (object, "state");
+  json_object_set_string_member (state, "output", big->str);
+  g_string_free (big, TRUE);
+  part = ocg_store_upsert_part (store, object, &error);
+  g_assert_no_error (error);
+
+  step = ocg_timeline_step_new (store, part, "/proj");
+  window = show (step);
+  ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
+  app_test_run_for (200);
+
+  g_assert_true (shown (step, "truncation-note"));
+  g_assert_cmpstr (text_of (step, "truncation-note"), ==, "Showing the last 64 KB");
+  shown_text = buffer_text (step, 0);
+  g_assert_cmpuint (strlen (shown_text), <=, 64 * 1024);
+  /* 64 KB of the raw output, less its escape sequences */
+  g_assert_cmpuint (strlen (shown_text), >, 48 * 1024);
+  g_assert_true (g_str_has_prefix (shown_text, "line "));
+  {
+    g_autofree char *last = g_strdup_printf ("line %u of a long build log\n", i - 1);
+
+    g_assert_true (g_str_has_suffix (shown_text, last));
+  }
+  g_assert_null (strchr (shown_text, '\033'));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_edit_diff (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  OcgPart *part;
+  GtkWidget *step;
+  GtkWidget *window;
+  g_autofree char *diff = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+  GtkTextTag *added;
+
+  put_message (store, "msg_1", T0, T0 + 9000, "stop");
+  part = put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                          " \"tool\": \"edit\", \"callID\": \"c1\", \"state\": {\"status\": \"completed\","
+                          " \"input\": {\"filePath\": \"/proj/notes.txt\", \"oldString\": \"beta\\nx\", \"newString\": \"gamma\"},"
+                          " \"output\": \"Edit applied successfully.\", \"time\": {\"start\": 1, \"end\": 2}}}");
+  step = ocg_timeline_step_new (store, part, "/proj");
+  window = show (step);
+  ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
+
+  /* Without the server's diff: from oldString and newString */
+  diff = buffer_text (step, 0);
+  g_assert_cmpstr (diff, ==, "-beta\n-x\n+gamma");
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (app_test_find_by_type (step, GTK_TYPE_TEXT_VIEW, 0)));
+  added = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "added");
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 2);
+  g_assert_true (gtk_text_iter_has_tag (&iter, added));
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 0);
+  g_assert_false (gtk_text_iter_has_tag (&iter, added));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The `tools` scenario: reasoning, read + glob + grep (two failed), todowrite,
+ * write, edit, over five assistant messages */
+static void
+check_tools_turn (GtkWidget *timeline)
+{
+  OcgTimelineStep *group;
+  OcgTimelineStep *edit;
+  OcgTimelineStep *write;
+  OcgTimelineStep *glob;
+  g_autofree char *diff = NULL;
+
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), ==, 9);
+  g_assert_false (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+  /* 1795246043173 - 1795246041614 */
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "9 steps, 1.6 s");
+
+  group = step_of_kind (timeline, "group", 0);
+  g_assert_nonnull (group);
+  g_assert_null (step_of_kind (timeline, "group", 1));
+  g_assert_cmpstr (ocg_timeline_step_get_label (group), ==, "Gathered context");
+  g_assert_cmpstr (text_of (GTK_WIDGET (group), "step-subject"), ==, "1 read, 2 searches");
+  g_assert_true (shown (GTK_WIDGET (group), "step-status"));
+  g_assert_cmpuint (app_test_count_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP), ==, 4);
+
+  /* The group's steps, in order */
+  g_assert_true (gtk_widget_has_css_class (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 1), "read"));
+  glob = OCG_TIMELINE_STEP (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 2));
+  g_assert_cmpstr (text_of (GTK_WIDGET (glob), "step-subject"), ==, "*.md");
+  g_assert_cmpstr (text_of (GTK_WIDGET (glob), "step-error"), ==, "ripgrep execution failed");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (glob), "failed"));
+  g_assert_cmpstr (text_of (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 1), "step-subject"),
+                   ==, "README.md");
+
+  g_assert_cmpstr (ocg_timeline_step_get_label (step_of_kind (timeline, "reasoning", 0)), ==, "Thinking");
+  g_assert_cmpstr (text_of (GTK_WIDGET (step_of_kind (timeline, "reasoning", 0)), "step-preview"),
+                   ==, "Reading the project first.");
+  g_assert_cmpstr (text_of (GTK_WIDGET (step_of_kind (timeline, "todo", 0)), "step-subject"), ==, "2 todos");
+
+  write = step_of_kind (timeline, "edit", 0);
+  g_assert_cmpstr (text_of (GTK_WIDGET (write), "step-subject"), ==, "notes.txt");
+  g_assert_cmpstr (text_of (GTK_WIDGET (write), "diff-added"), ==, "+2");
+
+  edit = step_of_kind (timeline, "edit", 1);
+  g_assert_cmpstr (text_of (GTK_WIDGET (edit), "diff-added"), ==, "+1");
+  g_assert_cmpstr (text_of (GTK_WIDGET (edit), "diff-removed"), ==, "−1");
+  g_assert_null (app_test_find_by_css (GTK_WIDGET (edit), "step-content", 0));
+  ocg_timeline_step_set_expanded (edit, TRUE);
+  diff = buffer_text (GTK_WIDGET (edit), 0);
+  g_assert_cmpstr (diff, ==, "@@ -1,2 +1,2 @@\n alpha\n-beta\n+gamma");
+}
+
+static void
+test_fixture_tools (void)
+{
+  g_autoptr(OcgStore) store = load_fixture ();
+  GtkWidget *timeline = ocg_timeline_new (store);
+  GtkWidget *window = show (timeline);
+
+  ocg_timeline_set_session (OCG_TIMELINE (timeline), TOOLS_SESSION);
+  check_tools_turn (timeline);
+
+  /* Done: collapsed to its summary, which expands */
+  g_assert_false (ocg_timeline_get_expanded (OCG_TIMELINE (timeline)));
+  activate (app_test_find_by_css (timeline, "timeline-header", 0));
+  g_assert_true (ocg_timeline_get_expanded (OCG_TIMELINE (timeline)));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (app_test_find_by_css (timeline, "timeline-header", 0)),
+                                    GTK_ACCESSIBLE_STATE_EXPANDED, TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  OcgTimeline *timeline;
+  gboolean     was_busy;
+  guint        max_steps;
+  GPtrArray   *phrases;
+} Watch;
+
+static void
+on_status_text (OcgTimeline *timeline,
+                GParamSpec  *pspec,
+                Watch       *watch)
+{
+  const char *text = ocg_timeline_get_status_text (timeline);
+
+  if (ocg_timeline_get_busy (timeline) &&
+      (watch->phrases->len == 0 || strcmp (g_ptr_array_index (watch->phrases, watch->phrases->len - 1), text) != 0))
+    g_ptr_array_add (watch->phrases, g_strdup (text));
+}
+
+static void
+on_busy (OcgTimeline *timeline,
+         GParamSpec  *pspec,
+         Watch       *watch)
+{
+  watch->was_busy |= ocg_timeline_get_busy (timeline);
+  /* Steps are shown while busy */
+  g_assert_true (ocg_timeline_get_expanded (timeline) == ocg_timeline_get_busy (timeline));
+}
+
+/* Bound before anything arrives, then fed event by event */
+static void
+test_fixture_live (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = ocg_sync_new (store, NULL);
+  g_autoptr(OcgSseParser) parser = ocg_sse_parser_new (on_frame, sync);
+  GtkWidget *timeline = ocg_timeline_new (store);
+  GtkWidget *window = show (timeline);
+  Watch watch = { OCG_TIMELINE (timeline), FALSE, 0, g_ptr_array_new_with_free_func (g_free) };
+  g_autofree char *events = NULL;
+  gsize len;
+  gsize pos = 0;
+
+  ocg_timeline_set_session (OCG_TIMELINE (timeline), TOOLS_SESSION);
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_first_child (timeline)));
+  g_signal_connect (timeline, "notify::busy", G_CALLBACK (on_busy), &watch);
+  g_signal_connect (timeline, "notify::status-text", G_CALLBACK (on_status_text), &watch);
+
+  events = read_fixture (&len);
+  while (pos < len)
+    {
+      const char *next = strstr (events + pos, "\n\n");
+      gsize n = next != NULL ? (gsize) (next - (events + pos)) + 2 : len - pos;
+
+      ocg_sse_parser_feed (parser, events + pos, n);
+      pos += n;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  ocg_sse_parser_end_of_stream (parser);
+
+  g_assert_true (watch.was_busy);
+  for (guint i = 0; i < watch.phrases->len; i++)
+    g_test_message ("phrase: %s", (char *) g_ptr_array_index (watch.phrases, i));
+  g_assert_true (g_ptr_array_find_with_equal_func (watch.phrases, "Thinking", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (watch.phrases, "Gathering thoughts", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (watch.phrases, "Gathering context", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (watch.phrases, "Planning next steps", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (watch.phrases, "Making edits", g_str_equal, NULL));
+  check_tools_turn (timeline);
+  g_assert_false (ocg_timeline_get_expanded (OCG_TIMELINE (timeline)));
+
+  /* Every reasoning step ended, though no property said so */
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (ocg_timeline_step_get_state (step_of_kind (timeline, "reasoning", i)), ==, OCG_STEP_COMPLETED);
+
+  g_signal_handlers_disconnect_by_data (timeline, &watch);
+  g_ptr_array_unref (watch.phrases);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_reasoning_live (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  OcgMessage *message = put_message (store, "msg_1", T0, 0, NULL);
+  g_autoptr(GListModel) turn = turn_of (message);
+  GtkWidget *timeline = ocg_timeline_new (store);
+  GtkWidget *window = show (timeline);
+  OcgTimelineStep *step;
+  g_autofree char *full = NULL;
+  const char *delta;
+
+  fake_now = T0 + 2000;
+  ocg_timeline_set_turn (OCG_TIMELINE (timeline), turn);
+  g_assert_true (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "Considering next steps");
+
+  /* Empty reasoning is no step yet, but the header says it */
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"reasoning\","
+                   " \"text\": \"\", \"time\": {\"start\": %" G_GINT64_FORMAT "}}", T0 + 500);
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), ==, 0);
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "Thinking");
+
+  delta = "**Planning the";
+  ocg_store_append_delta (store, "msg_1", "prt_1", "text", delta, strlen (delta));
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), ==, 1);
+  step = step_of_kind (timeline, "reasoning", 0);
+  g_assert_cmpstr (ocg_timeline_step_get_label (step), ==, "Thinking");
+  g_assert_cmpint (ocg_timeline_step_get_state (step), ==, OCG_STEP_RUNNING);
+  g_assert_true (shown (GTK_WIDGET (step), "step-spinner"));
+  g_assert_cmpstr (text_of (GTK_WIDGET (step), "step-duration"), ==, "1 s");
+
+  delta = " fix**\n\nLooking at the parser";
+  ocg_store_append_delta (store, "msg_1", "prt_1", "text", delta, strlen (delta));
+  g_assert_cmpstr (ocg_timeline_step_get_label (step), ==, "Thinking: Planning the fix");
+  g_assert_cmpstr (text_of (GTK_WIDGET (step), "step-title"), ==, "Thinking: Planning the fix");
+  g_assert_cmpstr (text_of (GTK_WIDGET (step), "step-preview"), ==, "Looking at the parser");
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "Thinking: Planning the fix");
+
+  delta = " first.\nThen the lexer.";
+  ocg_store_append_delta (store, "msg_1", "prt_1", "text", delta, strlen (delta));
+  g_assert_cmpstr (text_of (GTK_WIDGET (step), "step-preview"), ==, "Looking at the parser first.\nThen the lexer.");
+
+  /* Expanded: the full text, still growing */
+  ocg_timeline_step_set_expanded (step, TRUE);
+  g_assert_false (shown (GTK_WIDGET (step), "step-preview"));
+  full = buffer_text (GTK_WIDGET (step), 0);
+  g_assert_cmpstr (full, ==, "**Planning the fix**\n\nLooking at the parser first.\nThen the lexer.");
+  g_clear_pointer (&full, g_free);
+  delta = " Done.";
+  ocg_store_append_delta (store, "msg_1", "prt_1", "text", delta, strlen (delta));
+  full = buffer_text (GTK_WIDGET (step), 0);
+  g_assert_true (g_str_has_suffix (full, "Then the lexer. Done."));
+
+  /* The final update ends it: no property changes, the message's end tells */
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"reasoning\","
+                   " \"text\": \"**Planning the fix**\\n\\nLooking at the parser first.\\nThen the lexer. Done.\","
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}", T0 + 500, T0 + 1700);
+  put_message (store, "msg_1", T0, T0 + 2500, "stop");
+  g_assert_cmpint (ocg_timeline_step_get_state (step), ==, OCG_STEP_COMPLETED);
+  g_assert_cmpstr (text_of (GTK_WIDGET (step), "step-duration"), ==, "1.2 s");
+  g_assert_false (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "1 step, 2.5 s");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_header_busy (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  OcgMessage *message = put_message (store, "msg_1", T0, 0, NULL);
+  g_autoptr(GListStore) turn = G_LIST_STORE (turn_of (message));
+  GtkWidget *timeline = ocg_timeline_new (store);
+  GtkWidget *window = show (timeline);
+  LabelIs seven = { timeline, "timeline-elapsed", "7 s" };
+
+  fake_now = T0 + 5000;
+  ocg_timeline_set_turn (OCG_TIMELINE (timeline), G_LIST_MODEL (turn));
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"running\","
+                   " \"input\": {\"command\": \"sleep 9\"}, \"time\": {\"start\": %" G_GINT64_FORMAT "}}}", T0 + 100);
+
+  g_assert_true (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+  g_assert_true (ocg_timeline_get_expanded (OCG_TIMELINE (timeline)));
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "Running commands");
+  g_assert_cmpstr (text_of (timeline, "timeline-status"), ==, "Running commands");
+  g_assert_cmpstr (text_of (timeline, "timeline-elapsed"), ==, "5 s");
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (app_test_find_by_type (
+                   app_test_find_by_css (timeline, "timeline-header", 0), GTK_TYPE_SPINNER, 0))));
+  fake_now += 2000;
+  g_assert_true (app_test_wait (label_is, &seven, 3000));
+
+  /* Text after the tool: the newest part speaks */
+  put_part (store, "{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"text\","
+                   " \"text\": \"Waiting\"}");
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "Gathering thoughts");
+
+  /* The step ends with tool calls: the next step is coming, still busy */
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"completed\","
+                   " \"input\": {\"command\": \"sleep 9\"}, \"output\": \"\", \"time\": {\"start\": %" G_GINT64_FORMAT
+                   ", \"end\": %" G_GINT64_FORMAT "}}}", T0 + 100, T0 + 900);
+  g_assert_true (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+  put_message (store, "msg_1", T0, T0 + 1000, "tool-calls");
+  g_assert_true (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+
+  /* The next step, and the end */
+  g_list_store_append (turn, put_message (store, "msg_2", T0 + 1100, 0, NULL));
+  g_assert_true (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "Considering next steps");
+  put_message (store, "msg_2", T0 + 1100, T0 + 12400, "stop");
+  g_assert_false (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+  g_assert_false (ocg_timeline_get_expanded (OCG_TIMELINE (timeline)));
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "1 step, 12 s");
+  g_assert_false (shown (timeline, "timeline-elapsed"));
+
+  /* The caller knows better: the session is still busy */
+  ocg_timeline_set_busy (OCG_TIMELINE (timeline), TRUE);
+  g_assert_true (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+  g_assert_true (ocg_timeline_get_expanded (OCG_TIMELINE (timeline)));
+  ocg_timeline_set_busy (OCG_TIMELINE (timeline), FALSE);
+  g_assert_false (ocg_timeline_get_busy (OCG_TIMELINE (timeline)));
+
+  /* The app forces it open */
+  ocg_timeline_set_expanded (OCG_TIMELINE (timeline), TRUE);
+  g_assert_true (ocg_timeline_get_expanded (OCG_TIMELINE (timeline)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_group_running (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  OcgMessage *message = put_message (store, "msg_1", T0, 0, NULL);
+  g_autoptr(GListModel) turn = turn_of (message);
+  GtkWidget *timeline = ocg_timeline_new (store);
+  GtkWidget *window = show (timeline);
+  OcgTimelineStep *group;
+  OcgTimelineStep *read;
+
+  fake_now = T0 + 3000;
+  ocg_timeline_set_turn (OCG_TIMELINE (timeline), turn);
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"read\", \"callID\": \"c1\", \"state\": {\"status\": \"completed\","
+                   " \"input\": {\"filePath\": \"/proj/a.c\"}, \"output\": \"x\", \"time\": {\"start\": %" G_GINT64_FORMAT
+                   ", \"end\": %" G_GINT64_FORMAT "}}}", T0 + 100, T0 + 200);
+  read = step_of_kind (timeline, "read", 0);
+  ocg_timeline_step_set_expanded (read, TRUE);
+
+  /* One read is no group */
+  g_assert_null (step_of_kind (timeline, "group", 0));
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "Gathering context");
+
+  put_part (store, "{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"grep\", \"callID\": \"c2\", \"state\": {\"status\": \"running\","
+                   " \"input\": {\"pattern\": \"main\"}, \"time\": {\"start\": %" G_GINT64_FORMAT "}}}", T0 + 300);
+  group = step_of_kind (timeline, "group", 0);
+  g_assert_nonnull (group);
+  g_assert_cmpstr (ocg_timeline_step_get_label (group), ==, "Gathering context");
+  g_assert_cmpstr (text_of (GTK_WIDGET (group), "step-subject"), ==, "1 read, 1 search");
+  g_assert_true (shown (GTK_WIDGET (group), "step-spinner"));
+  g_assert_cmpstr (text_of (GTK_WIDGET (group), "step-duration"), ==, "2 s");
+  g_assert_cmpstr (ocg_timeline_get_status_text (OCG_TIMELINE (timeline)), ==, "Searching the codebase");
+  /* The read moved into the group as it was */
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (read), GTK_WIDGET (group)));
+  g_assert_true (ocg_timeline_step_get_expanded (read));
+
+  put_part (store, "{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"grep\", \"callID\": \"c2\", \"state\": {\"status\": \"completed\","
+                   " \"input\": {\"pattern\": \"main\"}, \"output\": \"Found 2 matches\", \"time\": {\"start\": %"
+                   G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}}", T0 + 300, T0 + 700);
+  g_assert_cmpstr (ocg_timeline_step_get_label (group), ==, "Gathered context");
+  g_assert_false (shown (GTK_WIDGET (group), "step-spinner"));
+  g_assert_cmpstr (text_of (GTK_WIDGET (group), "step-duration"), ==, "0.6 s");
+
+  /* A step of another kind ends the run; the next search starts no group */
+  put_part (store, "{\"id\": \"prt_3\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c3\", \"state\": {\"status\": \"pending\", \"input\": {}}}");
+  put_part (store, "{\"id\": \"prt_4\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"glob\", \"callID\": \"c4\", \"state\": {\"status\": \"pending\", \"input\": {}}}");
+  g_assert_null (step_of_kind (timeline, "group", 1));
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), ==, 4);
+
+  /* Removing the grep dissolves the group */
+  ocg_store_remove_part (store, "prt_2");
+  g_assert_null (step_of_kind (timeline, "group", 0));
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), ==, 3);
+  g_assert_true (gtk_widget_get_parent (GTK_WIDGET (read)) == app_test_find_by_css (timeline, "timeline-steps", 0));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+on_open_session (OcgTimeline *timeline,
+                 const char  *session_id,
+                 char       **out)
+{
+  g_free (*out);
+  *out = g_strdup (session_id);
+}
+
+static void
+test_fixture_task (void)
+{
+  g_autoptr(OcgStore) store = load_fixture ();
+  GtkWidget *timeline = ocg_timeline_new (store);
+  GtkWidget *window = show (timeline);
+  OcgTimelineStep *task;
+  GtkWidget *nested;
+  OcgTimelineStep *child_bash;
+  GtkWidget *button;
+  g_autofree char *opened = NULL;
+  g_autofree char *output = NULL;
+
+  ocg_timeline_set_session (OCG_TIMELINE (timeline), TASK_SESSION);
+  g_signal_connect (timeline, "open-session", G_CALLBACK (on_open_session), &opened);
+
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), ==, 2);
+  task = step_of_kind (timeline, "task", 0);
+  g_assert_cmpstr (ocg_timeline_step_get_label (task), ==, "Delegating work");
+  g_assert_cmpstr (text_of (GTK_WIDGET (task), "step-subject"), ==, "Count files  @general");
+  g_assert_cmpstr (text_of (GTK_WIDGET (task), "step-duration"), ==, "0.5 s");
+
+  /* Nested steps are built on expansion */
+  g_assert_null (app_test_find_by_type (GTK_WIDGET (task), OCG_TYPE_TIMELINE, 0));
+  ocg_timeline_step_set_expanded (task, TRUE);
+  nested = app_test_find_by_type (GTK_WIDGET (task), OCG_TYPE_TIMELINE, 0);
+  g_assert_nonnull (nested);
+  g_assert_false (ocg_timeline_get_show_header (OCG_TIMELINE (nested)));
+  g_assert_true (ocg_timeline_get_expanded (OCG_TIMELINE (nested)));
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (nested)), ==, 2);
+  child_bash = step_of_kind (nested, "bash", 0);
+  g_assert_nonnull (child_bash);
+  g_assert_cmpstr (text_of (GTK_WIDGET (child_bash), "step-title"), ==, "Running commands");
+  g_assert_cmpstr (text_of (GTK_WIDGET (child_bash), "step-subject"), ==, "ls | wc -l");
+  g_assert_cmpstr (ocg_timeline_step_get_label (step_of_kind (nested, "reasoning", 0)), ==, "Thinking");
+
+  ocg_timeline_step_set_expanded (child_bash, TRUE);
+  output = buffer_text (GTK_WIDGET (child_bash), 0);
+  g_assert_cmpstr (output, ==, "4\n");
+
+  button = GTK_WIDGET (app_test_find_label (GTK_WIDGET (task), "Open Session"));
+  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  activate (button);
+  g_assert_cmpstr (opened, ==, CHILD_SESSION);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A task's child steps arrive after the task step was expanded */
+static void
+test_task_live (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  OcgMessage *message = put_message (store, "msg_1", T0, 0, NULL);
+  g_autoptr(GListModel) turn = turn_of (message);
+  GtkWidget *timeline = ocg_timeline_new (store);
+  GtkWidget *window = show (timeline);
+  OcgTimelineStep *task;
+  GtkWidget *nested;
+  g_autoptr(JsonObject) child_message = NULL;
+  g_autofree char *opened = NULL;
+
+  fake_now = T0 + 3000;
+  ocg_timeline_set_turn (OCG_TIMELINE (timeline), turn);
+  g_signal_connect (timeline, "open-session", G_CALLBACK (on_open_session), &opened);
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"task\", \"callID\": \"c1\", \"state\": {\"status\": \"pending\", \"input\": {}}}");
+  task = step_of_kind (timeline, "task", 0);
+  ocg_timeline_step_set_expanded (task, TRUE);
+  g_assert_null (app_test_find_by_type (GTK_WIDGET (task), OCG_TYPE_TIMELINE, 0));
+  g_assert_false (gtk_widget_get_sensitive (gtk_widget_get_ancestor (
+                    GTK_WIDGET (app_test_find_label (GTK_WIDGET (task), "Open Session")), GTK_TYPE_BUTTON)));
+
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"task\", \"callID\": \"c1\", \"state\": {\"status\": \"running\","
+                   " \"input\": {\"description\": \"Look around\", \"subagent_type\": \"explore\"},"
+                   " \"metadata\": {\"sessionId\": \"ses_child\"}, \"time\": {\"start\": %" G_GINT64_FORMAT "}}}", T0 + 100);
+  nested = app_test_find_by_type (GTK_WIDGET (task), OCG_TYPE_TIMELINE, 0);
+  g_assert_nonnull (nested);
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (nested)), ==, 0);
+
+  child_message = parse_object ("{\"id\": \"msg_c1\", \"sessionID\": \"ses_child\", \"role\": \"assistant\","
+                                " \"parentID\": \"msg_c0\", \"time\": {\"created\": 1795246000200}}");
+  ocg_store_upsert_message (store, child_message, NULL);
+  put_part (store, "{\"id\": \"prt_c1\", \"messageID\": \"msg_c1\", \"sessionID\": \"ses_child\", \"type\": \"tool\","
+                   " \"tool\": \"task\", \"callID\": \"c1\", \"state\": {\"status\": \"completed\","
+                   " \"input\": {\"description\": \"Deeper\"}, \"metadata\": {\"sessionId\": \"ses_grandchild\"},"
+                   " \"time\": {\"start\": 1, \"end\": 2}}}");
+  g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (nested)), ==, 1);
+
+  /* Open Session of a nested task reaches the outer timeline */
+  ocg_timeline_step_set_expanded (step_of_kind (nested, "task", 0), TRUE);
+  activate (gtk_widget_get_ancestor (GTK_WIDGET (app_test_find_label (
+                         GTK_WIDGET (step_of_kind (nested, "task", 0)), "Open Session")), GTK_TYPE_BUTTON));
+  g_assert_cmpstr (opened, ==, "ses_grandchild");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_finalize (void)
+{
+  OcgStore *store = load_fixture ();
+  GtkWidget *timeline = g_object_ref_sink (ocg_timeline_new (store));
+
+  ocg_timeline_set_session (OCG_TIMELINE (timeline), TASK_SESSION);
+  ocg_timeline_step_set_expanded (step_of_kind (timeline, "task", 0), TRUE);
+  ocg_timeline_set_session (OCG_TIMELINE (timeline), TOOLS_SESSION);
+  for (guint i = 0; step_of_kind (timeline, "edit", i) != NULL; i++)
+    ocg_timeline_step_set_expanded (step_of_kind (timeline, "edit", i), TRUE);
+  g_assert_finalize_object (timeline);
+  g_assert_finalize_object (store);
+}
+
+/* Not a test: a window to take screenshots of (OCG_SCREENSHOT=light|dark) */
+static void
+test_screenshot (void)
+{
+  const char *mode = g_getenv ("OCG_SCREENSHOT");
+  g_autoptr(OcgStore) store = NULL;
+  GtkWidget *window;
+  GtkWidget *box;
+  GtkWidget *clamp;
+  GtkWidget *scroller;
+  GtkWidget *tools;
+  GtkWidget *task;
+  GtkWidget *live;
+  OcgMessage *message;
+  g_autoptr(GListModel) turn = NULL;
+  OcgTimelineStep *step;
+
+  if (mode == NULL)
+    {
+      g_test_skip ("set OCG_SCREENSHOT=light or dark");
+      return;
+    }
+
+  ocg_timeline_set_clock (NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      strcmp (mode, "dark") == 0 ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                                 : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  store = load_fixture ();
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+
+  tools = ocg_timeline_new (store);
+  ocg_timeline_set_session (OCG_TIMELINE (tools), TOOLS_SESSION);
+  ocg_timeline_set_expanded (OCG_TIMELINE (tools), TRUE);
+  ocg_timeline_step_set_expanded (step_of_kind (tools, "group", 0), TRUE);
+  ocg_timeline_step_set_expanded (step_of_kind (tools, "edit", 1), TRUE);
+  gtk_box_append (GTK_BOX (box), tools);
+
+  task = ocg_timeline_new (store);
+  ocg_timeline_set_session (OCG_TIMELINE (task), TASK_SESSION);
+  ocg_timeline_set_expanded (OCG_TIMELINE (task), TRUE);
+  ocg_timeline_step_set_expanded (step_of_kind (task, "task", 0), TRUE);
+  ocg_timeline_step_set_expanded (step_of_kind (task, "bash", 0), TRUE);
+  gtk_box_append (GTK_BOX (box), task);
+
+  /* A busy turn, with a running command and live reasoning */
+  message = put_message (store, "msg_1", ocg_timeline_now () - 14000, 0, NULL);
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"reasoning\","
+                   " \"text\": \"**Planning the fix**\\n\\nThe parser drops the last token when the input has no"
+                   " trailing newline; the lexer needs a look too.\", \"time\": {\"start\": %" G_GINT64_FORMAT
+                   ", \"end\": %" G_GINT64_FORMAT "}}", ocg_timeline_now () - 13000, ocg_timeline_now () - 9800);
+  put_part (store, "{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"error\","
+                   " \"input\": {\"command\": \"make -C build check\"}, \"error\": \"make: *** No rule to make target 'check'.  Stop.\","
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}}",
+           ocg_timeline_now () - 9500, ocg_timeline_now () - 9300);
+  put_part (store, "{\"id\": \"prt_3\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c2\", \"state\": {\"status\": \"running\","
+                   " \"input\": {\"command\": \"meson test -C _build --print-errorlogs\"},"
+                   " \"metadata\": {\"output\": \"1/4 test-sse-parser   OK   0.12s\\n2/4 test-event   OK   0.08s\\n\"},"
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT "}}}", ocg_timeline_now () - 9000);
+  put_part (store, "{\"id\": \"prt_4\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"edit\", \"callID\": \"c3\", \"state\": {\"status\": \"pending\", \"input\": {}}}");
+  turn = turn_of (message);
+  live = ocg_timeline_new (store);
+  ocg_timeline_set_turn (OCG_TIMELINE (live), turn);
+  step = step_of_kind (live, "bash", 1);
+  ocg_timeline_step_set_expanded (step, TRUE);
+  gtk_box_append (GTK_BOX (box), live);
+
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 860);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+
+  window = app_test_window (scroller, 1000, 880);
+  gtk_widget_add_css_class (scroller, "view");
+  gtk_window_set_title (GTK_WINDOW (window), "Timeline");
+  app_test_run_for ((guint) g_ascii_strtoull (g_getenv ("OCG_SCREENSHOT_MS") ?: "4000", NULL, 10));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+load_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  /* The app's resources: linked in, registered by their constructor */
+  g_assert_nonnull (ocg_get_resource ());
+  gtk_css_provider_load_from_resource (provider, "/io/github/opencodegtk/OpencodeGtk/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app_test_init (&argc, &argv);
+  load_style ();
+  ocg_timeline_set_clock (fake_clock);
+  fake_now = T0;
+
+  g_test_add_func ("/timeline/format/duration", test_format);
+  g_test_add_func ("/timeline/step/states", test_step_states);
+  g_test_add_func ("/timeline/step/labels", test_step_labels);
+  g_test_add_func ("/timeline/step/lazy-details", test_lazy_details);
+  g_test_add_func ("/timeline/step/bash-output", test_bash_output);
+  g_test_add_func ("/timeline/step/bash-huge-output", test_bash_huge_output);
+  g_test_add_func ("/timeline/step/edit-diff", test_edit_diff);
+  g_test_add_func ("/timeline/reasoning/live", test_reasoning_live);
+  g_test_add_func ("/timeline/header/busy", test_header_busy);
+  g_test_add_func ("/timeline/group/running", test_group_running);
+  g_test_add_func ("/timeline/fixture/tools", test_fixture_tools);
+  g_test_add_func ("/timeline/fixture/live", test_fixture_live);
+  g_test_add_func ("/timeline/fixture/task", test_fixture_task);
+  g_test_add_func ("/timeline/task/live", test_task_live);
+  g_test_add_func ("/timeline/finalize", test_finalize);
+  g_test_add_func ("/timeline/screenshot", test_screenshot);
+
+  return g_test_run ();
+}

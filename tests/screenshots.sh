@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Saves pictures of the window's main states into OUTDIR (default: screenshots/)
+# Usage: tests/screenshots.sh [OUTDIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(realpath -m "${1:-screenshots}")
+ninja -C _build tests/ocg-screenshots >/dev/null
+OCG_TEST_DATA=$PWD/tests/data GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 \
+  dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" _build/tests/ocg-screenshots "$out"
