@@ -155,6 +155,7 @@ server_message (GBytes *body)
   g_autoptr(JsonParser) parser = json_parser_new ();
   gsize size = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
+  g_autofree char *fixed = NULL;
   static const char * const paths[] = {
     "data.message", "message", "error.message", "error", "name",
   };
@@ -162,7 +163,8 @@ server_message (GBytes *body)
   if (size == 0)
     return NULL;
 
-  if (json_parser_load_from_data (parser, data, (gssize) size, NULL) &&
+  if (ocg_json_precheck (data, size, &fixed, NULL) &&
+      json_parser_load_from_data (parser, fixed != NULL ? fixed : data, (gssize) size, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       JsonObject *root = json_node_get_object (json_parser_get_root (parser));
@@ -253,6 +255,7 @@ parse_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gsize size;
   const char *data = g_bytes_get_data (call->body, &size);
+  g_autofree char *fixed = NULL;
 
   if (size == 0)
     {
@@ -260,13 +263,8 @@ parse_in_thread (GTask        *task,
       return;
     }
 
-  if (!ocg_json_is_one_value (data, size))
-    {
-      g_task_return_new_error (task, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,
-                               "The server's answer is not JSON: text after the value");
-      return;
-    }
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
+  if (!ocg_json_precheck (data, size, &fixed, &error) ||
+      !json_parser_load_from_data (parser, fixed != NULL ? fixed : data, (gssize) size, &error))
     {
       g_task_return_new_error (task, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,
                                "The server's answer is not JSON: %s", error->message);
@@ -428,6 +426,13 @@ ocg_client_list_sessions_async (OcgClient *self, gboolean roots, guint limit, GC
 {
   g_autoptr(GString) query = g_string_new (roots ? "roots=true" : "");
 
+  /* The directory header does not filter the list; the query does */
+  if (self->directory != NULL)
+    {
+      g_autofree char *escaped = escape (self->directory);
+
+      g_string_append_printf (query, "%sdirectory=%s", query->len ? "&" : "", escaped);
+    }
   if (limit > 0)
     g_string_append_printf (query, "%slimit=%u", query->len ? "&" : "", limit);
   call_on (self, "GET", "/session%s", NULL, query->str, NULL, cancellable, callback, user_data);

@@ -283,6 +283,15 @@ on_send (GObject      *source,
       gboolean fatal = g_error_matches (refused, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNAUTHORIZED) ||
                        g_error_matches (refused, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND);
 
+      /* "Not Found" alone would not say what is missing */
+      if (status == SOUP_STATUS_NOT_FOUND)
+        {
+          g_clear_error (&refused);
+          refused = g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND,
+                                 "%s has no event stream at %s (HTTP 404): is it an opencode server?",
+                                 ocg_client_get_base_url (self->client), self->path);
+        }
+
       connection_lost (self, refused, fatal);
       return;
     }

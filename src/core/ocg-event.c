@@ -324,6 +324,7 @@ scan_frame (Scanner  *s,
   g_autoptr(GString) key = g_string_new (NULL);
   const char *properties = NULL;
   gboolean is_delta = FALSE;
+  gboolean has_payload = FALSE;
 
   if (depth > 1 || !expect (s, '{') || expect (s, '}'))
     return FALSE;
@@ -351,7 +352,10 @@ scan_frame (Scanner  *s,
           ok = skip_value (s, 1);
         }
       else if (KEY_IS (key, "payload"))
-        ok = scan_frame (s, event, depth + 1);
+        {
+          ok = scan_frame (s, event, depth + 1);
+          has_payload = TRUE;
+        }
       else if (KEY_IS (key, "directory") && depth == 0)
         ok = take_string (s, &event->directory, NULL);
       else
@@ -363,6 +367,11 @@ scan_frame (Scanner  *s,
       if (!expect (s, ','))
         return FALSE;
     }
+
+  /* As decode_tree() reads a frame: with a payload, the frame's own type
+   * and properties do not count; without one, its directory does not */
+  if (depth == 0 && (has_payload ? is_delta || properties != NULL : event->directory != NULL))
+    return FALSE;
 
   if (properties != NULL)
     {
@@ -426,17 +435,13 @@ decode_tree (const char  *data,
              GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *fixed = NULL;
   JsonNode *root;
   JsonObject *frame;
   JsonNode *node;
 
-  if (!ocg_json_is_one_value (data, len))
-    {
-      g_set_error_literal (error, OCG_EVENT_ERROR, OCG_EVENT_ERROR_INVALID_JSON,
-                           "Invalid JSON: text after the event's value");
-      return FALSE;
-    }
-  if (!json_parser_load_from_data (parser, data, (gssize) len, error))
+  if (!ocg_json_precheck (data, len, &fixed, error) ||
+      !json_parser_load_from_data (parser, fixed != NULL ? fixed : data, (gssize) len, error))
     {
       g_prefix_error (error, "Invalid JSON: ");
       if (error != NULL && *error != NULL)

@@ -120,22 +120,90 @@ is_json_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+static int
+hex4 (const char *p,
+      const char *end)
+{
+  int value = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = (value << 4) | digit;
+    }
+  return value;
+}
+
+/* From the opening quote of a string to just after it. A \u escape of a lone
+ * surrogate is replaced by \ufffd in *fixed, a copy of @data made then. */
+static const char *
+scan_string (const char  *p,
+             const char  *end,
+             const char  *data,
+             gsize        len,
+             char       **fixed)
+{
+  for (p++; p < end && *p != '"'; p++)
+    {
+      int u, low;
+
+      if (*p != '\\' || p + 1 >= end)
+        continue;
+      p++;
+      if (*p != 'u' || (u = hex4 (p + 1, end)) < 0xD800 || u > 0xDFFF)
+        continue;
+
+      if (u <= 0xDBFF && end - p > 10 && p[5] == '\\' && p[6] == 'u' &&
+          (low = hex4 (p + 7, end)) >= 0xDC00 && low <= 0xDFFF)
+        {
+          p += 10;  /* A pair: to its last digit */
+          continue;
+        }
+
+      /* What a UTF-8 encoder makes of a lone surrogate */
+      if (*fixed == NULL)
+        *fixed = g_memdup2 (data, len);
+      memcpy (*fixed + (p - 1 - data), "\\ufffd", 6);
+      p += 4;
+    }
+  return p < end ? p + 1 : p;
+}
+
 /**
- * ocg_json_is_one_value:
+ * ocg_json_precheck:
+ * @fixed: (out): %NULL, or the text to parse instead of @data (of the same
+ *   length)
  *
- * Whether @data holds at most one JSON value, with nothing but whitespace
- * after it. json-glib 1.6 reads "{...}{...}" as a sequence of documents,
- * keeps the last one and leaks the others, where such text is simply not
- * JSON; check with this first. Only the extent of the first value is found
- * here (brackets and strings), not whether it is valid: json-glib judges that.
+ * Does what json-glib 1.6 does not, before it parses text from the server:
+ * - checks that @data holds at most one JSON value with nothing but
+ *   whitespace after it: json-glib reads "{...}{...}" as a sequence of
+ *   documents, keeps the last one and leaks the others;
+ * - checks that it nests at most %OCG_JSON_MAX_DEPTH deep: json-glib's parser
+ *   recurses once per level, so a frame of a few hundred kilobytes of "["
+ *   would exhaust the stack;
+ * - replaces \u escapes of lone surrogates by \ufffd: json-glib turns them
+ *   into invalid UTF-8, or refuses the whole text. (JavaScript's
+ *   JSON.stringify() writes them for a string cut inside a surrogate pair.)
+ * Only brackets and strings are followed, not whether the value is valid:
+ * json-glib judges that.
  */
 gboolean
-ocg_json_is_one_value (const char *data,
-                       gsize       len)
+ocg_json_precheck (const char  *data,
+                   gsize        len,
+                   char       **fixed,
+                   GError     **error)
 {
   const char *p = data, *end = data + len;
   gssize depth = 0;
 
+  g_return_val_if_fail (fixed != NULL, FALSE);
+
+  *fixed = NULL;
   while (p < end && is_json_space (*p))
     p++;
   do
@@ -146,7 +214,13 @@ ocg_json_is_one_value (const char *data,
         {
         case '{':
         case '[':
-          depth++;
+          if (++depth > OCG_JSON_MAX_DEPTH)
+            {
+              g_clear_pointer (fixed, g_free);
+              g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "nested more than %d deep", OCG_JSON_MAX_DEPTH);
+              return FALSE;
+            }
           p++;
           break;
         case '}':
@@ -155,11 +229,7 @@ ocg_json_is_one_value (const char *data,
           p++;
           break;
         case '"':
-          for (p++; p < end && *p != '"'; p++)
-            if (*p == '\\' && p + 1 < end)
-              p++;
-          if (p < end)
-            p++;
+          p = scan_string (p, end, data, len, fixed);
           break;
         default:
           /* A number, a literal or a separator: to the next delimiter */
@@ -172,7 +242,14 @@ ocg_json_is_one_value (const char *data,
 
   while (p < end && is_json_space (*p))
     p++;
-  return p == end;
+  if (p < end)
+    {
+      g_clear_pointer (fixed, g_free);
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "text after the value");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *

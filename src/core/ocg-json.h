@@ -26,8 +26,13 @@ JsonArray  *ocg_json_get_array   (JsonObject *object,
 gboolean    ocg_json_has_path    (JsonObject *object,
                                   const char *path);
 
-gboolean    ocg_json_is_one_value (const char *data,
-                                   gsize       len);
+/* Deeper JSON from a server is refused (see ocg_json_precheck()) */
+#define OCG_JSON_MAX_DEPTH 512
+
+gboolean    ocg_json_precheck    (const char *data,
+                                  gsize       len,
+                                  char      **fixed,
+                                  GError    **error);
 char       *ocg_json_to_string   (JsonNode   *node,
                                   gboolean    pretty);
 /* Both take over the caller's reference to @object / @array */

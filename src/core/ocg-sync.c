@@ -845,7 +845,8 @@ refetch (OcgSync *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  ocg_client_list_sessions_async (self->client, FALSE, 0, self->cancellable,
+  /* The server lists 100 sessions unless asked for more */
+  ocg_client_list_sessions_async (self->client, FALSE, 100000, self->cancellable,
                                   on_sessions_fetched, fetch_new (self, NULL));
   ocg_client_session_status_async (self->client, self->cancellable,
                                    on_status_fetched, fetch_new (self, NULL));

@@ -19,7 +19,7 @@ monitor must do to end equal to the server:
 - HTTP 401 at any point: prints "authentication failed (HTTP 401): wrong
   password?" on stderr and exits 2.
 - SIGINT/SIGTERM: prints the state as one JSON document on stdout, exits 0.
-- `--once`: fetch the state once, print it, exit.
+- `--once`: no reconnection: exit (printing the dump) when the stream ends.
 """
 
 import argparse
@@ -253,16 +253,6 @@ def main(argv=None):
                          "(HTTP 401): wrong password?\n")
         sys.stderr.flush()
 
-    if args.once:
-        try:
-            store.load(client.snapshot())
-        except AuthError:
-            auth_fail()
-            return 2
-        json.dump(store.dump(), sys.stdout)
-        sys.stdout.write("\n")
-        return 0
-
     stop = threading.Event()
     result = {"auth": False}
 
@@ -276,6 +266,10 @@ def main(argv=None):
                 stop.set()
                 return
             except Exception as e:  # noqa: BLE001
+                if args.once:
+                    sys.stderr.write("monitor: %s; exiting (--once)\n" % e)
+                    stop.set()
+                    return
                 sys.stderr.write("monitor: %s; reconnecting\n" % e)
             stop.wait(backoff)
             backoff = min(backoff * 2, 2.0)

@@ -18,7 +18,8 @@ Monitor contract (from the project's spec):
   {"sessions": {SID: {"info": SESSION, "messages": [{"info": MESSAGE,
    "parts": [PART...]}...]}}, "status": {SID: STATUS}, "todo": {SID: [...]},
    "permission": {SID: [...]}, "question": {SID: [...]}}
-  With --once it fetches the state, prints it and exits by itself.
+  With --once it does not reconnect: it exits when the stream ends (printing
+  the dump then).
 
 Cases:
   A. Every scenario (default twice in one session, tools, task, ask, question,
@@ -29,7 +30,8 @@ Cases:
   B. A fresh monitor started after all that (bootstrap of existing history),
      while one permission and one question are pending: equal state,
      including status busy and the pending requests.
-  C. `--once`: the dump equals the server's state.
+  C. `--once` through the proxy: the proxy ends the stream, the monitor exits
+     0 and its dump equals the server's state.
   D. A `long` turn (~6 s) during which the proxy cuts every connection for
      3 s, while (unseen by the monitor) a pending permission is answered, a
      session is deleted and another created: after idle the monitor's state
@@ -193,10 +195,10 @@ def tail(text, n=1500):
 
 
 def start_monitor(tap_diag, cmd, h, server_url, password=PASSWORD,
-                  proxy=None, timeout=20):
+                  proxy=None, timeout=20, once=False):
     """Start a monitor; when it goes through `proxy`, wait until it holds a
     connection there (its event stream), then a little more."""
-    mon = Monitor(cmd, server_url, password, h.project)
+    mon = Monitor(cmd, server_url, password, h.project, once=once)
     if proxy is not None:
         try:
             wait_for(lambda: proxy.connections() > 0 or not mon.alive(),
@@ -403,21 +405,35 @@ def case_pending(tap, h, cmd, proxy):
         h.settle()
 
 
-def case_once(tap, h, cmd):
-    mon = Monitor(cmd, h.url, PASSWORD, h.project, once=True)
-    rc = mon.wait(60)
-    if rc is None:
+def case_once(tap, h, cmd, proxy):
+    """--once: no reconnection; the monitor exits when its stream ends.  The
+    proxy ends the stream; the dump printed at that exit must equal the
+    server's state."""
+    diag = []
+    mon = start_monitor(diag, cmd, h, proxy.url, proxy=proxy, once=True)
+    try:
+        h.settle(quiet=0.5)
+        time.sleep(1.0)
+        server = h.server_state()
+        alive = mon.alive()
+        proxy.drop_all()
+        rc = mon.wait(30)
+        if rc is None:
+            mon.kill()
+        dump, problem = mon.dump()
+        diags = ["alive until the stream ended: %s; exit status: %s "
+                 "(None: still running 30 s after the stream ended)"
+                 % (alive, rc)] + diag + ([problem] if problem else [])
+        sess, rest = [], []
+        if dump is not None:
+            sess, rest = state_diff(dump, server)
+        good = alive and rc == 0 and dump is not None and not problem and \
+            not sess and not rest and not diag
+        tap.ok(good, "C: --once exits 0 when the stream ends and prints the "
+               "server's state", diags + sess + rest +
+               ["stderr: " + tail(mon.stderr())])
+    finally:
         mon.kill()
-    dump, problem = mon.dump()
-    server = h.server_state()
-    diags = ["exit status: %s" % rc] + ([problem] if problem else [])
-    if dump is not None:
-        sess, rest = state_diff(dump, server)
-        diags += sess + rest
-    tap.ok(rc == 0 and dump is not None and len(diags) == 1,
-           "C: --once prints the server's state and exits 0",
-           diags + (["stderr: " + tail(mon.stderr())] if len(diags) > 1
-                    else []))
 
 
 def case_cut(tap, h, cmd, proxy):
@@ -547,7 +563,7 @@ def main():
                 runs = {
                     "A": lambda: case_scenarios(tap, h, cmd, proxy),
                     "B": lambda: case_pending(tap, h, cmd, proxy),
-                    "C": lambda: case_once(tap, h, cmd),
+                    "C": lambda: case_once(tap, h, cmd, proxy),
                     "D": lambda: case_cut(tap, h, cmd, proxy),
                     "E": lambda: case_wrong_password(tap, h, cmd),
                 }
