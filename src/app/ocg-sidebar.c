@@ -84,6 +84,7 @@ ocg_sidebar_format_time (gint64 ms,
 
 typedef struct
 {
+  OcgSession *session;   /* bound, with our notify handler */
   GtkWidget *expander;
   GtkWidget *title;
   GtkWidget *time;
@@ -107,7 +108,7 @@ update_row (GtkListItem *item,
             OcgSidebar  *self)
 {
   Row *row = g_object_get_data (G_OBJECT (item), "row");
-  g_autoptr(OcgSession) session = item_session (item);
+  OcgSession *session = row->session;
   const char *title;
   gint64 updated;
   g_autofree char *when = NULL;
@@ -138,6 +139,15 @@ on_session_notify (OcgSession  *session,
                    GtkListItem *item)
 {
   update_row (item, g_object_get_data (G_OBJECT (item), "sidebar"));
+}
+
+static void
+row_free (gpointer data)
+{
+  Row *row = data;
+
+  g_clear_object (&row->session);
+  g_free (row);
 }
 
 static void
@@ -178,7 +188,7 @@ setup_row (GtkSignalListItemFactory *factory,
   row->expander = gtk_tree_expander_new ();
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (row->expander), box);
   gtk_list_item_set_child (item, row->expander);
-  g_object_set_data_full (G_OBJECT (item), "row", row, g_free);
+  g_object_set_data_full (G_OBJECT (item), "row", row, row_free);
   g_object_set_data (G_OBJECT (item), "sidebar", self);
 }
 
@@ -193,7 +203,11 @@ bind_row (GtkSignalListItemFactory *factory,
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander),
                                   GTK_IS_TREE_LIST_ROW (object) ? object : NULL);
-  g_signal_connect (session, "notify", G_CALLBACK (on_session_notify), item);
+  if (row->session != NULL)
+    g_signal_handlers_disconnect_by_func (row->session, on_session_notify, item);
+  g_set_object (&row->session, session);
+  if (session != NULL)
+    g_signal_connect (session, "notify", G_CALLBACK (on_session_notify), item);
   g_ptr_array_add (self->bound, item);
   update_row (item, self);
 }
@@ -203,10 +217,24 @@ unbind_row (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             OcgSidebar               *self)
 {
-  g_autoptr(OcgSession) session = item_session (item);
+  Row *row = g_object_get_data (G_OBJECT (item), "row");
 
-  if (session != NULL)
-    g_signal_handlers_disconnect_by_func (session, on_session_notify, item);
+  /* The row's item may be gone already (a rebuilt tree): use what we bound */
+  if (row->session != NULL)
+    g_signal_handlers_disconnect_by_func (row->session, on_session_notify, item);
+  g_clear_object (&row->session);
+  g_ptr_array_remove_fast (self->bound, item);
+}
+
+static void
+teardown_row (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              OcgSidebar               *self)
+{
+  Row *row = g_object_get_data (G_OBJECT (item), "row");
+
+  if (row != NULL && row->session != NULL)
+    g_signal_handlers_disconnect_by_func (row->session, on_session_notify, item);
   g_ptr_array_remove_fast (self->bound, item);
 }
 
@@ -522,6 +550,7 @@ ocg_sidebar_new (OcgStore *store)
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row), self);
   self->list_view = gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory);
   gtk_widget_add_css_class (self->list_view, "navigation-sidebar");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
