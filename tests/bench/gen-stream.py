@@ -2,7 +2,7 @@
 """Generate a realistic opencode `GET /event` stream for the ingestion benchmark.
 
 The stream imitates what opencode 1.18.33 sends (see
-/work/shared/fixtures/opencode-1.18.33/events.sse): many sessions, each with
+tests/data/opencode-1.18.33/events.sse): many sessions, each with
 several turns; a turn is a user message and one assistant message per model
 step (step-start, reasoning, text, tool parts moving pending -> running ->
 completed | error, step-finish), interleaved with session.updated,
