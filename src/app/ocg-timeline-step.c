@@ -14,6 +14,10 @@
 /* Command output is shown from its end, files from their start */
 #define TEXT_LIMIT      (64 * 1024)
 #define PREVIEW_LIMIT   240
+/* Longer text scrolls in a box this high */
+#define OUTPUT_SHORT_LINES 16
+#define OUTPUT_SHORT_BYTES 3000
+#define OUTPUT_HEIGHT      320
 
 typedef enum {
   KIND_OTHER,
@@ -113,14 +117,13 @@ struct _OcgTimelineStep
   GtkWidget     *group_box;
   GtkWidget     *command_label;
   GtkWidget     *output_note;
-  GtkWidget     *output_view;
+  GtkWidget     *output_block;
   GtkWidget     *copy_button;
   GtkWidget     *content_error;
   GtkWidget     *nested;
   GtkWidget     *open_button;
-  GtkTextBuffer *output_buffer;
   GtkTextBuffer *diff_buffer;
-  GtkTextBuffer *reasoning_buffer;
+  GtkWidget     *reasoning_block;
   gsize          reasoning_shown;
 };
 
@@ -148,6 +151,10 @@ static guint signals[N_SIGNALS];
 static void update_header   (OcgTimelineStep *self);
 static void update_content  (OcgTimelineStep *self);
 static void update_ticking  (OcgTimelineStep *self);
+static void text_block_append (GtkWidget  *card,
+                               const char *text,
+                               gsize       len,
+                               gsize      *shown);
 
 /* Clock */
 
@@ -186,6 +193,8 @@ ocg_timeline_format_duration (gint64   ms,
   gint64 s;
 
   ms = MAX (ms, 0);
+  if (!running && ms < 50)
+    return g_strdup (_("<0.1 s"));
   if (!running && ms < 10000)
     return g_strdup_printf (_("%.1f s"), ms / 1000.0);
 
@@ -602,6 +611,31 @@ append_escaped (GString    *markup,
   g_string_append (markup, escaped);
 }
 
+/* "*** Update File: src/a.c" in an apply_patch patch */
+static char *
+patch_first_file (const char *patch)
+{
+  static const char *prefixes[] = { "*** Update File: ", "*** Add File: ", "*** Delete File: " };
+
+  for (const char *line = patch; line != NULL && *line != '\0';)
+    {
+      const char *nl = strchr (line, '\n');
+
+      for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+        if (g_str_has_prefix (line, prefixes[i]))
+          {
+            const char *path = line + strlen (prefixes[i]);
+            gsize len = nl != NULL ? (gsize) (nl - path) : strlen (path);
+
+            while (len > 0 && g_ascii_isspace (path[len - 1]))
+              len--;
+            return len > 0 ? g_strndup (path, len) : NULL;
+          }
+      line = nl != NULL ? nl + 1 : NULL;
+    }
+  return NULL;
+}
+
 /* The subject as Pango markup, and whether it is code */
 static char *
 subject_markup (OcgTimelineStep *self,
@@ -630,6 +664,13 @@ subject_markup (OcgTimelineStep *self,
       if (!is_blank (s = input_string (json, "filePath")) ||
           !is_blank (s = input_string (json, "path")))
         append_path_markup (markup, self->root, s);
+      else if (!is_blank (s = input_string (json, "patchText")))
+        {
+          g_autofree char *path = patch_first_file (s);
+
+          if (path != NULL)
+            append_path_markup (markup, self->root, path);
+        }
       break;
 
     case KIND_SEARCH:
@@ -869,20 +910,8 @@ update_reasoning_text (OcgTimelineStep *self)
     set_label (self, make_label (self, NULL));
   update_preview (self, text, len);
 
-  if (self->reasoning_buffer != NULL)
-    {
-      GtkTextIter end;
-
-      if (len < self->reasoning_shown)
-        {
-          gtk_text_buffer_set_text (self->reasoning_buffer, "", 0);
-          self->reasoning_shown = 0;
-        }
-      gtk_text_buffer_get_end_iter (self->reasoning_buffer, &end);
-      gtk_text_buffer_insert (self->reasoning_buffer, &end, text + self->reasoning_shown,
-                              (int) (len - self->reasoning_shown));
-      self->reasoning_shown = len;
-    }
+  if (self->reasoning_block != NULL)
+    text_block_append (self->reasoning_block, text, len, &self->reasoning_shown);
 }
 
 static void
@@ -898,6 +927,9 @@ update_header (OcgTimelineStep *self)
       ocg_timeline_step_update_group (self);
       return;
     }
+
+  /* Whoever hears of a change sees all of it */
+  g_object_freeze_notify (G_OBJECT (self));
 
   json = part_json (self);
   update_status (self, read_state (self, json));
@@ -937,6 +969,8 @@ update_header (OcgTimelineStep *self)
   update_accessible (self);
   update_ticking (self);
   update_content (self);
+
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* Ticking */
@@ -1012,29 +1046,174 @@ add_note (GtkWidget  *box,
   return note;
 }
 
-/* A monospace, selectable, height-capped text view on a card */
-static GtkWidget *
-add_text_view (GtkWidget      *box,
-               GtkTextBuffer **buffer,
-               gboolean        monospace)
+/* Text blocks: text on a card, in a selectable label while it is short, in a
+ * text view scrolling in a box of fixed height once it is long. Lists
+ * allocate minimum heights, and neither a scrolled window's (its scrollbar's)
+ * nor a text view's (which lags behind its layout) fits the text. */
+
+static gboolean
+is_tall (const char *text,
+         gsize       len)
 {
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *view = gtk_text_view_new ();
+  const char *end = text + len;
+  guint lines = 0;
 
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), monospace);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (view, "step-text");
-  *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  if (len > OUTPUT_SHORT_BYTES)
+    return TRUE;
+  for (const char *p = text; p < end && (p = memchr (p, '\n', (gsize) (end - p))) != NULL; p++)
+    if (++lines >= OUTPUT_SHORT_LINES)
+      return TRUE;
+  return FALSE;
+}
 
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 320);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
-  gtk_widget_add_css_class (scroller, "step-output");
-  gtk_box_append (GTK_BOX (box), scroller);
-  return view;
+static GtkWidget *
+text_block_new (GtkWidget *box,
+                gboolean   monospace)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_widget_add_css_class (card, "step-output");
+  g_object_set_data (G_OBJECT (card), "monospace", GINT_TO_POINTER (monospace));
+  gtk_box_append (GTK_BOX (box), card);
+  return card;
+}
+
+static GtkTextView *
+text_block_get_view (GtkWidget *card)
+{
+  GtkWidget *child = gtk_widget_get_first_child (card);
+
+  if (GTK_IS_SCROLLED_WINDOW (child))
+    return GTK_TEXT_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (child)));
+  return NULL;
+}
+
+/* Gives the block a label, or a text view when @tall; TRUE when it changed */
+static gboolean
+text_block_prepare (GtkWidget *card,
+                    gboolean   tall)
+{
+  GtkWidget *child = gtk_widget_get_first_child (card);
+  gboolean monospace = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (card), "monospace"));
+
+  if (child != NULL && tall == GTK_IS_SCROLLED_WINDOW (child))
+    return FALSE;
+  if (child != NULL)
+    gtk_box_remove (GTK_BOX (card), child);
+
+  if (tall)
+    {
+      GtkWidget *view = gtk_text_view_new ();
+
+      gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+      gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
+      gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), monospace);
+      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+      gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+      gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+      gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 10);
+      gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 10);
+      gtk_widget_add_css_class (view, "step-text");
+
+      child = gtk_scrolled_window_new ();
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (child), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (child), OUTPUT_HEIGHT);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (child), OUTPUT_HEIGHT);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (child), view);
+    }
+  else
+    {
+      child = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (child), 0);
+      gtk_label_set_yalign (GTK_LABEL (child), 0);
+      gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (child), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (child), TRUE);
+      gtk_widget_add_css_class (child, "step-text");
+      if (monospace)
+        gtk_widget_add_css_class (child, "monospace");
+    }
+  gtk_box_append (GTK_BOX (card), child);
+  return TRUE;
+}
+
+static void
+scroll_to_end (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+  gtk_text_view_scroll_to_mark (view, gtk_text_buffer_get_insert (buffer), 0, FALSE, 0, 1);
+}
+
+/* Sets the text; with @follow, a view scrolled to its end stays there */
+static void
+text_block_set_text (GtkWidget  *card,
+                     const char *text,
+                     gsize       len,
+                     gboolean    follow)
+{
+  gboolean fresh = text_block_prepare (card, is_tall (text, len));
+  GtkTextView *view = text_block_get_view (card);
+
+  if (view != NULL)
+    {
+      GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+      gboolean at_end = fresh || gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
+                                 gtk_adjustment_get_upper (adjustment) - 1;
+
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, (int) len);
+      if (follow && at_end)
+        scroll_to_end (view);
+    }
+  else
+    {
+      g_autofree char *copy = g_strndup (text, len);
+
+      gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (card)), copy);
+    }
+}
+
+/* Text that only grows, @shown bytes of which the block has */
+static void
+text_block_append (GtkWidget  *card,
+                   const char *text,
+                   gsize       len,
+                   gsize      *shown)
+{
+  GtkTextView *view;
+
+  if (text_block_prepare (card, is_tall (text, len)) || len < *shown)
+    *shown = 0;
+
+  if ((view = text_block_get_view (card)) != NULL)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+      GtkTextIter end;
+
+      if (*shown == 0)
+        gtk_text_buffer_set_text (buffer, "", 0);
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_insert (buffer, &end, text + *shown, (int) (len - *shown));
+    }
+  else
+    {
+      g_autofree char *copy = g_strndup (text, len);
+
+      gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (card)), copy);
+    }
+  *shown = len;
+}
+
+static gsize
+trim_newlines (const char *text,
+               gsize       len)
+{
+  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+    len--;
+  return len;
 }
 
 /* A block of file text or tool output: the first 64 KB */
@@ -1043,25 +1222,12 @@ add_text_block (GtkWidget  *box,
                 const char *text,
                 gboolean    monospace)
 {
-  GtkTextBuffer *buffer;
-  gsize len = strlen (text);
+  gsize len = trim_newlines (text, strlen (text));
   gsize n = head_length (text, len);
 
   if (n < len)
     add_note (box, _("Showing the first 64 KB"));
-  add_text_view (box, &buffer, monospace);
-  gtk_text_buffer_set_text (buffer, text, (int) n);
-}
-
-static void
-scroll_to_end (GtkWidget *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  GtkTextIter end;
-
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_place_cursor (buffer, &end);
-  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (view), gtk_text_buffer_get_insert (buffer), 0, FALSE, 0, 1);
+  text_block_set_text (text_block_new (box, monospace), text, n, FALSE);
 }
 
 static const char *
@@ -1106,7 +1272,7 @@ build_bash (OcgTimelineStep *self)
   gtk_box_append (GTK_BOX (self->content), bar);
 
   self->output_note = add_note (self->content, _("Showing the last 64 KB"));
-  self->output_view = add_text_view (self->content, &self->output_buffer, TRUE);
+  self->output_block = text_block_new (self->content, TRUE);
 }
 
 static void
@@ -1117,8 +1283,6 @@ update_bash (OcgTimelineStep *self,
   const char *output = bash_output (json);
   g_autofree char *line = g_strdup_printf ("$ %s", command != NULL ? command : "");
   g_autofree char *stripped = NULL;
-  GtkAdjustment *adjustment;
-  gboolean at_end;
   gsize len = output != NULL ? strlen (output) : 0;
   gsize tail_len;
   const char *tail;
@@ -1128,15 +1292,9 @@ update_bash (OcgTimelineStep *self,
   tail = tail_of (output != NULL ? output : "", len, &tail_len);
   stripped = strip_ansi (tail, tail_len);
   gtk_widget_set_visible (self->output_note, tail_len < len);
-  gtk_widget_set_visible (gtk_widget_get_parent (self->output_view), *stripped != '\0');
+  gtk_widget_set_visible (self->output_block, *stripped != '\0');
   gtk_widget_set_visible (self->copy_button, len > 0);
-
-  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->output_view));
-  at_end = gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
-           gtk_adjustment_get_upper (adjustment) - 1;
-  gtk_text_buffer_set_text (self->output_buffer, stripped, -1);
-  if (at_end)
-    scroll_to_end (self->output_view);
+  text_block_set_text (self->output_block, stripped, trim_newlines (stripped, strlen (stripped)), TRUE);
 }
 
 static void
@@ -1184,22 +1342,38 @@ static void
 add_diff (OcgTimelineStep *self,
           const char      *diff)
 {
-  gsize len = strlen (diff);
+  gsize len = trim_newlines (diff, strlen (diff));
   gsize n = head_length (diff, len);
-  GtkTextIter iter;
   const char *p = diff;
   const char *end = diff + n;
+  GtkWidget *card;
+  GtkWidget *lines = NULL;
+  GtkTextIter iter;
 
   if (n < len)
     add_note (self->content, _("Showing the first 64 KB"));
-  add_text_view (self->content, &self->diff_buffer, TRUE);
-  gtk_text_buffer_create_tag (self->diff_buffer, "added", NULL);
-  gtk_text_buffer_create_tag (self->diff_buffer, "removed", NULL);
-  gtk_text_buffer_create_tag (self->diff_buffer, "hunk", NULL);
-  gtk_text_buffer_create_tag (self->diff_buffer, "meta", "foreground-rgba", &(GdkRGBA) { 0.5, 0.5, 0.5, 1 }, NULL);
-  apply_diff_colors (self);
+  card = text_block_new (self->content, TRUE);
+  gtk_widget_add_css_class (card, "diff");
 
-  gtk_text_buffer_get_end_iter (self->diff_buffer, &iter);
+  /* Short diffs: a label per line, coloured by CSS across the whole width */
+  if (is_tall (diff, n))
+    {
+      text_block_prepare (card, TRUE);
+      self->diff_buffer = gtk_text_view_get_buffer (text_block_get_view (card));
+      gtk_text_buffer_create_tag (self->diff_buffer, "added", NULL);
+      gtk_text_buffer_create_tag (self->diff_buffer, "removed", NULL);
+      gtk_text_buffer_create_tag (self->diff_buffer, "hunk", NULL);
+      gtk_text_buffer_create_tag (self->diff_buffer, "meta", "foreground-rgba", &(GdkRGBA) { 0.5, 0.5, 0.5, 1 }, NULL);
+      apply_diff_colors (self);
+      gtk_text_buffer_get_end_iter (self->diff_buffer, &iter);
+    }
+  else
+    {
+      lines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      gtk_widget_add_css_class (lines, "diff-lines");
+      gtk_box_append (GTK_BOX (card), lines);
+    }
+
   while (p < end)
     {
       const char *nl = memchr (p, '\n', (gsize) (end - p));
@@ -1223,12 +1397,30 @@ add_diff (OcgTimelineStep *self,
       else if (*p == '\\')
         tag = "meta";
 
-      if (gtk_text_iter_get_offset (&iter) > 0)
-        gtk_text_buffer_insert (self->diff_buffer, &iter, "\n", 1);
-      if (tag != NULL)
-        gtk_text_buffer_insert_with_tags_by_name (self->diff_buffer, &iter, p, line_len, tag, NULL);
+      if (lines != NULL)
+        {
+          g_autofree char *text = g_strndup (p, (gsize) line_len);
+          GtkWidget *label = gtk_label_new (text);
+
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+          gtk_widget_add_css_class (label, "diff-line");
+          gtk_widget_add_css_class (label, "monospace");
+          if (tag != NULL)
+            gtk_widget_add_css_class (label, tag);
+          gtk_box_append (GTK_BOX (lines), label);
+        }
       else
-        gtk_text_buffer_insert (self->diff_buffer, &iter, p, line_len);
+        {
+          if (gtk_text_iter_get_offset (&iter) > 0)
+            gtk_text_buffer_insert (self->diff_buffer, &iter, "\n", 1);
+          if (tag != NULL)
+            gtk_text_buffer_insert_with_tags_by_name (self->diff_buffer, &iter, p, line_len, tag, NULL);
+          else
+            gtk_text_buffer_insert (self->diff_buffer, &iter, p, line_len);
+        }
       p = nl != NULL ? nl + 1 : end;
     }
 }
@@ -1314,6 +1506,7 @@ build_todos (OcgTimelineStep *self,
       const char *status;
       const char *icon = "checkbox-symbolic";
       GtkWidget *row;
+      GtkWidget *image;
       GtkWidget *label;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -1326,10 +1519,17 @@ build_todos (OcgTimelineStep *self,
         icon = "checkbox-mixed-symbolic";
 
       row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-      gtk_box_append (GTK_BOX (row), gtk_image_new_from_icon_name (icon));
+      image = gtk_image_new_from_icon_name (icon);
+      gtk_widget_set_valign (image, GTK_ALIGN_START);
+      gtk_box_append (GTK_BOX (row), image);
+      /* Not wrapped: beside an image, a wrapping label measures its height
+       * inconsistently (GTK warns of overlapping widgets) */
       label = gtk_label_new (ocg_json_get_string (todo, "content"));
+      gtk_widget_set_valign (label, GTK_ALIGN_START);
+      gtk_widget_set_hexpand (label, TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_tooltip_text (label, ocg_json_get_string (todo, "content"));
       if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "cancelled") == 0)
         gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (row), label);
@@ -1356,7 +1556,7 @@ build_question (OcgTimelineStep *self,
           g_string_free (answer, TRUE);
           continue;
         }
-      add_label (self->content, ocg_json_get_string (json_node_get_object (node), "question"), "heading");
+      add_label (self->content, ocg_json_get_string (json_node_get_object (node), "question"), "step-question");
       if (answers != NULL && i < json_array_get_length (answers) &&
           JSON_NODE_HOLDS_ARRAY (json_array_get_element (answers, i)))
         {
@@ -1431,8 +1631,7 @@ build_task (OcgTimelineStep *self)
 {
   self->open_button = gtk_button_new_with_label (_("Open Session"));
   gtk_widget_set_halign (self->open_button, GTK_ALIGN_START);
-  gtk_widget_add_css_class (self->open_button, "pill");
-  gtk_widget_add_css_class (self->open_button, "small");
+  gtk_widget_add_css_class (self->open_button, "open-session");
   g_signal_connect_swapped (self->open_button, "clicked", G_CALLBACK (on_open_session_clicked), self);
   gtk_box_append (GTK_BOX (self->content), self->open_button);
 }
@@ -1462,9 +1661,8 @@ clear_content (OcgTimelineStep *self)
 
   while ((child = gtk_widget_get_first_child (self->content)) != NULL)
     gtk_box_remove (GTK_BOX (self->content), child);
-  self->output_buffer = NULL;
   self->diff_buffer = NULL;
-  self->output_view = NULL;
+  self->output_block = NULL;
   self->output_note = NULL;
   self->command_label = NULL;
   self->copy_button = NULL;
@@ -1484,11 +1682,10 @@ update_content (OcgTimelineStep *self)
 
   if (self->kind == KIND_REASONING)
     {
-      if (self->reasoning_buffer == NULL)
+      if (self->reasoning_block == NULL)
         {
-          GtkWidget *view = add_text_view (self->content, &self->reasoning_buffer, FALSE);
-
-          gtk_widget_add_css_class (view, "reasoning-text");
+          self->reasoning_block = text_block_new (self->content, FALSE);
+          gtk_widget_add_css_class (self->reasoning_block, "reasoning-text");
           self->reasoning_shown = 0;
           update_reasoning_text (self);
         }
@@ -1504,7 +1701,7 @@ update_content (OcgTimelineStep *self)
   switch (self->kind)
     {
     case KIND_BASH:
-      if (self->output_buffer == NULL)
+      if (self->output_block == NULL)
         build_bash (self);
       update_bash (self, json);
       break;
@@ -1763,9 +1960,9 @@ ocg_timeline_step_dispose (GObject *object)
   self->content = NULL;
   self->group_box = NULL;
   self->nested = NULL;
-  self->output_buffer = NULL;
+  self->output_block = NULL;
   self->diff_buffer = NULL;
-  self->reasoning_buffer = NULL;
+  self->reasoning_block = NULL;
 
   G_OBJECT_CLASS (ocg_timeline_step_parent_class)->dispose (object);
 }
@@ -1931,7 +2128,6 @@ ocg_timeline_step_init (OcgTimelineStep *self)
   self->icon = gtk_image_new ();
   gtk_widget_set_halign (self->icon, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (self->icon, GTK_ALIGN_CENTER);
-  gtk_widget_set_vexpand (self->icon, TRUE);
   gtk_box_append (GTK_BOX (self->node), self->icon);
   gtk_box_append (GTK_BOX (self->rail), self->node);
   line = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -1966,6 +2162,7 @@ ocg_timeline_step_init (OcgTimelineStep *self)
   line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_box_append (GTK_BOX (texts), line);
   self->title_label = header_label ("step-title");
+  gtk_label_set_ellipsize (GTK_LABEL (self->title_label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (line), self->title_label);
   self->subject_label = header_label ("step-subject");
   gtk_label_set_ellipsize (GTK_LABEL (self->subject_label), PANGO_ELLIPSIZE_END);

@@ -826,15 +826,14 @@ ocg_timeline_init (OcgTimeline *self)
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_button_set_child (GTK_BUTTON (self->header), row);
 
-  node = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  node = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_add_css_class (node, "header-node");
   gtk_box_append (GTK_BOX (row), node);
+  gtk_widget_set_valign (node, GTK_ALIGN_CENTER);
   self->header_spinner = gtk_spinner_new ();
-  gtk_widget_set_hexpand (self->header_spinner, TRUE);
   gtk_widget_set_halign (self->header_spinner, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (node), self->header_spinner);
   self->header_arrow = gtk_image_new_from_icon_name ("pan-end-symbolic");
-  gtk_widget_set_hexpand (self->header_arrow, TRUE);
   gtk_widget_set_halign (self->header_arrow, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (self->header_arrow, "disclosure");
   gtk_box_append (GTK_BOX (node), self->header_arrow);
@@ -842,6 +841,7 @@ ocg_timeline_init (OcgTimeline *self)
   self->header_label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->header_label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (self->header_label), PANGO_ELLIPSIZE_END);
+
   gtk_widget_add_css_class (self->header_label, "timeline-status");
   gtk_box_append (GTK_BOX (row), self->header_label);
 
@@ -905,8 +905,10 @@ ocg_timeline_set_turn (OcgTimeline *self,
       g_signal_connect_swapped (self->steps, "items-changed", G_CALLBACK (on_steps_changed), self);
     }
 
-  /* Without animations and before the first state change */
+  /* Without animations and before the first state change; what the caller
+   * said of the busy state was said of the previous turn */
   self->busy = FALSE;
+  self->busy_hint = -1;
   on_turn_changed (self);
   if (self->steps != NULL)
     on_steps_changed (self, 0, 0, g_list_model_get_n_items (self->steps), self->steps);

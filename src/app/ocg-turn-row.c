@@ -291,8 +291,8 @@ refresh_footer (OcgTurnRow *self)
         }
     }
   gtk_widget_set_visible (self->error, error_name != NULL);
-
-  g_object_set (self->timeline, "busy", n > 0 && !done && error_name == NULL, NULL);
+  /* The timeline tells busy from its messages and tools itself: it knows
+   * that a step ending in tool calls is followed by another */
 }
 
 static void

@@ -139,24 +139,39 @@ hex4 (const char *p,
   return value;
 }
 
-/* From the opening quote of a string to just after it. A \u escape of a lone
- * surrogate is replaced by \ufffd in *fixed, a copy of @data made then. */
+/* From the opening quote of a string to just after it, or NULL with @error
+ * set at an escape that JSON does not have (json-glib takes them, and reads
+ * "\u12" with the character after it). A \u escape of a lone surrogate is
+ * replaced by \ufffd in *fixed, a copy of @data made then. */
 static const char *
 scan_string (const char  *p,
              const char  *end,
              const char  *data,
              gsize        len,
-             char       **fixed)
+             char       **fixed,
+             GError     **error)
 {
   for (p++; p < end && *p != '"'; p++)
     {
       int u, low;
 
-      if (*p != '\\' || p + 1 >= end)
+      if (*p != '\\')
         continue;
-      p++;
-      if (*p != 'u' || (u = hex4 (p + 1, end)) < 0xD800 || u > 0xDFFF)
-        continue;
+      if (++p == end)
+        break;
+      if (*p != 'u')
+        {
+          if (memchr ("\"\\/bfnrt", *p, 8) == NULL)
+            goto bad_escape;
+          continue;
+        }
+      if ((u = hex4 (p + 1, end)) < 0)
+        goto bad_escape;
+      if (u < 0xD800 || u > 0xDFFF)
+        {
+          p += 4;
+          continue;
+        }
 
       if (u <= 0xDBFF && end - p > 10 && p[5] == '\\' && p[6] == 'u' &&
           (low = hex4 (p + 7, end)) >= 0xDC00 && low <= 0xDFFF)
@@ -172,6 +187,11 @@ scan_string (const char  *p,
       p += 4;
     }
   return p < end ? p + 1 : p;
+
+bad_escape:
+  g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+               "invalid escape at byte %" G_GSIZE_FORMAT, (gsize) (p - 1 - data));
+  return NULL;
 }
 
 /**
@@ -189,8 +209,9 @@ scan_string (const char  *p,
  * - replaces \u escapes of lone surrogates by \ufffd: json-glib turns them
  *   into invalid UTF-8, or refuses the whole text. (JavaScript's
  *   JSON.stringify() writes them for a string cut inside a surrogate pair.)
- * Only brackets and strings are followed, not whether the value is valid:
- * json-glib judges that.
+ * Only brackets and strings are followed, and refused where json-glib would
+ * read them otherwise (escapes that JSON does not have, single quotes,
+ * comments); json-glib judges the rest.
  */
 gboolean
 ocg_json_precheck (const char  *data,
@@ -229,11 +250,23 @@ ocg_json_precheck (const char  *data,
           p++;
           break;
         case '"':
-          p = scan_string (p, end, data, len, fixed);
+          if (!(p = scan_string (p, end, data, len, fixed, error)))
+            {
+              g_clear_pointer (fixed, g_free);
+              return FALSE;
+            }
           break;
+        case '\'':
+        case '/':
+          /* json-glib's single-quoted strings and comments: not JSON, and
+           * what they hide would escape these checks */
+          g_clear_pointer (fixed, g_free);
+          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                       "unexpected “%c” at byte %" G_GSIZE_FORMAT, *p, (gsize) (p - data));
+          return FALSE;
         default:
           /* A number, a literal or a separator: to the next delimiter */
-          for (p++; p < end && !is_json_space (*p) && memchr ("{}[]\",:", *p, 7) == NULL; p++)
+          for (p++; p < end && !is_json_space (*p) && memchr ("{}[]\",:'/", *p, 9) == NULL; p++)
             ;
           break;
         }

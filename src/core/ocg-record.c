@@ -28,6 +28,13 @@ typedef struct
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (OcgRecord, ocg_record, G_TYPE_OBJECT)
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static GQuark path_quark;
 static GQuark index_quark;
 static GQuark props_quark;
@@ -92,6 +99,16 @@ static void
 ocg_record_class_init (OcgRecordClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = ocg_record_finalize;
+
+  /**
+   * OcgRecord::changed:
+   *
+   * The server's object was replaced by a different one, whether or not a
+   * declared property changed (a tool's output, say)
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   path_quark = g_quark_from_static_string ("ocg-record-json-path");
   index_quark = g_quark_from_static_string ("ocg-record-json-index");
@@ -380,6 +397,7 @@ ocg_record_replace (OcgRecord  *self,
       priv->tree = json_object_ref (json);
     }
   g_object_thaw_notify (G_OBJECT (self));
+  g_signal_emit (self, signals[CHANGED], 0);
 
   return changed;
 }

@@ -179,18 +179,38 @@ header_of (OcgTimelineStep *step)
   return app_test_find_by_css (GTK_WIDGET (step), "step-header", 0);
 }
 
+/* The text of the @nth output block: a label, a text view, or a label per line */
 static char *
-buffer_text (GtkWidget *root,
-             guint      nth)
+block_text (GtkWidget *root,
+            guint      nth)
 {
-  GtkWidget *view = app_test_find_by_type (root, GTK_TYPE_TEXT_VIEW, nth);
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
+  GtkWidget *block = app_test_find_by_css (root, "step-output", nth);
+  GtkWidget *child;
 
-  g_assert_nonnull (view);
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_nonnull (block);
+  child = gtk_widget_get_first_child (block);
+  g_assert_nonnull (child);
+
+  if (GTK_IS_LABEL (child))
+    return g_strdup (gtk_label_get_text (GTK_LABEL (child)));
+
+  if (GTK_IS_SCROLLED_WINDOW (child))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (child))));
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    }
+
+  {
+    GString *text = g_string_new (NULL);
+
+    g_assert_true (gtk_widget_has_css_class (child, "diff-lines"));
+    for (GtkWidget *line = gtk_widget_get_first_child (child); line != NULL; line = gtk_widget_get_next_sibling (line))
+      g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", gtk_label_get_text (GTK_LABEL (line)));
+    return g_string_free (text, FALSE);
+  }
 }
 
 typedef struct
@@ -209,22 +229,37 @@ label_is (gpointer data)
   return label != NULL && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), check->text) == 0;
 }
 
-/* As Enter or Space would: a button's activation clicks it a moment later */
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/* As Enter or Space would: a button's activation clicks it a moment later,
+ * once it is on screen (one just revealed needs a frame) */
 static void
 activate (GtkWidget *button)
 {
+  g_assert_true (app_test_wait (is_mapped, button, 2000));
   g_assert_true (gtk_widget_activate (button));
   app_test_run_for (400);
 }
 
 static GtkWidget *
-show (GtkWidget *child)
+show_sized (GtkWidget *child,
+            int        width)
 {
   GtkWidget *scroller = gtk_scrolled_window_new ();
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  return app_test_window (scroller, 800, 600);
+  return app_test_window (scroller, width, 600);
+}
+
+static GtkWidget *
+show (GtkWidget *child)
+{
+  return show_sized (child, 800);
 }
 
 /* Tests */
@@ -233,7 +268,9 @@ static void
 test_format (void)
 {
   struct { gint64 ms; gboolean running; const char *text; } cases[] = {
-    { 0, FALSE, "0.0 s" },
+    { 0, FALSE, "<0.1 s" },
+    { 49, FALSE, "<0.1 s" },
+    { 50, FALSE, "0.1 s" },
     { 400, FALSE, "0.4 s" },
     { 800, FALSE, "0.8 s" },
     { 9940, FALSE, "9.9 s" },
@@ -357,6 +394,7 @@ test_step_labels (void)
     { "edit", "{\"filePath\": \"/proj/a/b.txt\", \"oldString\": \"x\", \"newString\": \"y\"}", "Making edits", "document-edit-symbolic", "b.txt  a" },
     { "write", "{\"filePath\": \"/elsewhere/n.txt\", \"content\": \"1\\n2\\n\"}", "Making edits", "document-edit-symbolic", "n.txt  /elsewhere" },
     { "apply_patch", "{\"patchText\": \"*** Begin Patch\"}", "Making edits", "document-edit-symbolic", "" },
+    { "apply_patch", "{\"patchText\": \"*** Begin Patch\\n*** Update File: src/x.c\\n@@\\n-a\\n+b\"}", "Making edits", "document-edit-symbolic", "x.c  src" },
     { "webfetch", "{\"url\": \"https://example.org/a\"}", "Searching the web", "web-browser-symbolic", "https://example.org/a" },
     { "websearch", "{\"query\": \"gtk 4.8 revealer\"}", "Searching the web", "web-browser-symbolic", "gtk 4.8 revealer" },
     { "todowrite", "{\"todos\": [{\"content\": \"a\", \"status\": \"pending\"}, {\"content\": \"b\", \"status\": \"completed\"}]}", "Planning next steps", "view-list-symbolic", "2 todos" },
@@ -430,7 +468,7 @@ test_lazy_details (void)
   gtk_test_accessible_assert_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_EXPANDED, TRUE);
   g_assert_nonnull (app_test_find_by_css (step, "step-content", 0));
   {
-    g_autofree char *output = buffer_text (step, 0);
+    g_autofree char *output = block_text (step, 0);
 
     g_assert_cmpstr (output, ==, "Found 1 match\nsrc/a.c:1: x");
   }
@@ -465,11 +503,32 @@ test_bash_output (void)
   ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
   command = g_strdup (text_of (step, "step-command"));
   g_assert_cmpstr (command, ==, "$ ninja");
-  output = buffer_text (step, 0);
-  g_assert_cmpstr (output, ==, "red plain done\nprogress 100%\nac\n");
+  output = block_text (step, 0);
+  g_assert_cmpstr (output, ==, "red plain done\nprogress 100%\nac");
   g_assert_false (shown (step, "truncation-note"));
-  g_assert_true (gtk_text_view_get_monospace (GTK_TEXT_VIEW (app_test_find_by_type (step, GTK_TYPE_TEXT_VIEW, 0))));
+  /* Short: a selectable monospace label */
+  g_assert_null (app_test_find_by_type (step, GTK_TYPE_TEXT_VIEW, 0));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_first_child (app_test_find_by_css (step, "step-output", 0)),
+                                           "monospace"));
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (gtk_widget_get_first_child (app_test_find_by_css (step, "step-output", 0)))));
 
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A long command wraps, without upsetting the size requests */
+  part = put_part (store, "{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                          " \"tool\": \"bash\", \"callID\": \"c2\", \"state\": {\"status\": \"completed\","
+                          " \"input\": {\"command\": \"for f in src/app/*.c src/core/*.c tests/*.c; do echo \\\"$f\\\";"
+                          " grep -n 'g_return_val_if_fail\\\\|g_return_if_fail' \\\"$f\\\" | wc -l; done | sort -k2 -n | tail -20"
+                          " && echo done\\nexit 0\"}, \"output\": \"x\", \"time\": {\"start\": 1, \"end\": 2}}}");
+  step = ocg_timeline_step_new (store, part, "/proj");
+  window = show_sized (step, 360);
+  ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
+  app_test_run_for (400);
+  g_assert_cmpint (gtk_widget_get_height (app_test_find_by_css (step, "step-command", 0)), >, 60);
+  g_assert_true (g_str_has_suffix (text_of (step, "step-command"), "&& echo done\nexit 0"));
+  g_assert_cmpstr (text_of (step, "step-subject"), ==, "for f in src/app/*.c src/core/*.c tests/*.c; do echo \"$f\";"
+                   " grep -n 'g_return_val_if_fail\\|g_return_if_fail' \"$f\" | wc -l; done | sort -k2 -n | tail -20"
+                   " && echo done …");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -507,13 +566,13 @@ test_bash_huge_output (void)
 
   g_assert_true (shown (step, "truncation-note"));
   g_assert_cmpstr (text_of (step, "truncation-note"), ==, "Showing the last 64 KB");
-  shown_text = buffer_text (step, 0);
+  shown_text = block_text (step, 0);
   g_assert_cmpuint (strlen (shown_text), <=, 64 * 1024);
   /* 64 KB of the raw output, less its escape sequences */
   g_assert_cmpuint (strlen (shown_text), >, 48 * 1024);
   g_assert_true (g_str_has_prefix (shown_text, "line "));
   {
-    g_autofree char *last = g_strdup_printf ("line %u of a long build log\n", i - 1);
+    g_autofree char *last = g_strdup_printf ("line %u of a long build log", i - 1);
 
     g_assert_true (g_str_has_suffix (shown_text, last));
   }
@@ -530,6 +589,9 @@ test_edit_diff (void)
   GtkWidget *step;
   GtkWidget *window;
   g_autofree char *diff = NULL;
+  GtkWidget *lines;
+  GString *long_diff = g_string_new ("Index: a.c\n--- a.c\n+++ a.c\n@@ -1,40 +1,40 @@\n");
+  g_autoptr(JsonObject) object = NULL;
   GtkTextBuffer *buffer;
   GtkTextIter iter;
   GtkTextTag *added;
@@ -543,15 +605,40 @@ test_edit_diff (void)
   window = show (step);
   ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
 
-  /* Without the server's diff: from oldString and newString */
-  diff = buffer_text (step, 0);
+  /* Without the server's diff: from oldString and newString, a line each */
+  diff = block_text (step, 0);
   g_assert_cmpstr (diff, ==, "-beta\n-x\n+gamma");
+  lines = app_test_find_by_css (step, "diff-lines", 0);
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_first_child (lines), "removed"));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_last_child (lines), "added"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A long one scrolls in a text view, coloured by tags */
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (long_diff, "%sline %u\n", i % 2 ? "+" : "-", i);
+  object = parse_object ("{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                         " \"tool\": \"edit\", \"callID\": \"c2\", \"state\": {\"status\": \"completed\","
+                         " \"input\": {\"filePath\": \"/proj/a.c\"}, \"metadata\": {},"
+                         " \"output\": \"Edit applied successfully.\", \"time\": {\"start\": 1, \"end\": 2}}}");
+  json_object_set_string_member (json_object_get_object_member (json_object_get_object_member (object, "state"), "metadata"),
+                                 "diff", long_diff->str);
+  g_string_free (long_diff, TRUE);
+  part = ocg_store_upsert_part (store, object, NULL);
+  step = ocg_timeline_step_new (store, part, "/proj");
+  window = show (step);
+  ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
+  g_clear_pointer (&diff, g_free);
+  diff = block_text (step, 0);
+  g_assert_true (g_str_has_prefix (diff, "@@ -1,40 +1,40 @@\n-line 0\n+line 1\n"));
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (app_test_find_by_type (step, GTK_TYPE_TEXT_VIEW, 0)));
   added = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "added");
   gtk_text_buffer_get_iter_at_line (buffer, &iter, 2);
   g_assert_true (gtk_text_iter_has_tag (&iter, added));
-  gtk_text_buffer_get_iter_at_line (buffer, &iter, 0);
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 1);
   g_assert_false (gtk_text_iter_has_tag (&iter, added));
+  /* A fixed height, whatever the text view thinks */
+  g_assert_cmpint (gtk_scrolled_window_get_min_content_height (GTK_SCROLLED_WINDOW (
+                     gtk_widget_get_first_child (app_test_find_by_css (step, "step-output", 0)))), ==, 320);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -578,15 +665,15 @@ check_tools_turn (GtkWidget *timeline)
   g_assert_cmpstr (ocg_timeline_step_get_label (group), ==, "Gathered context");
   g_assert_cmpstr (text_of (GTK_WIDGET (group), "step-subject"), ==, "1 read, 2 searches");
   g_assert_true (shown (GTK_WIDGET (group), "step-status"));
-  g_assert_cmpuint (app_test_count_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP), ==, 4);
+  g_assert_cmpuint (app_test_count_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP), ==, 3);
 
   /* The group's steps, in order */
-  g_assert_true (gtk_widget_has_css_class (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 1), "read"));
-  glob = OCG_TIMELINE_STEP (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 2));
+  g_assert_true (gtk_widget_has_css_class (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 0), "read"));
+  glob = OCG_TIMELINE_STEP (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 1));
   g_assert_cmpstr (text_of (GTK_WIDGET (glob), "step-subject"), ==, "*.md");
   g_assert_cmpstr (text_of (GTK_WIDGET (glob), "step-error"), ==, "ripgrep execution failed");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (glob), "failed"));
-  g_assert_cmpstr (text_of (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 1), "step-subject"),
+  g_assert_cmpstr (text_of (app_test_find_by_type (GTK_WIDGET (group), OCG_TYPE_TIMELINE_STEP, 0), "step-subject"),
                    ==, "README.md");
 
   g_assert_cmpstr (ocg_timeline_step_get_label (step_of_kind (timeline, "reasoning", 0)), ==, "Thinking");
@@ -603,7 +690,7 @@ check_tools_turn (GtkWidget *timeline)
   g_assert_cmpstr (text_of (GTK_WIDGET (edit), "diff-removed"), ==, "−1");
   g_assert_null (app_test_find_by_css (GTK_WIDGET (edit), "step-content", 0));
   ocg_timeline_step_set_expanded (edit, TRUE);
-  diff = buffer_text (GTK_WIDGET (edit), 0);
+  diff = block_text (GTK_WIDGET (edit), 0);
   g_assert_cmpstr (diff, ==, "@@ -1,2 +1,2 @@\n alpha\n-beta\n+gamma");
 }
 
@@ -754,17 +841,37 @@ test_reasoning_live (void)
   /* Expanded: the full text, still growing */
   ocg_timeline_step_set_expanded (step, TRUE);
   g_assert_false (shown (GTK_WIDGET (step), "step-preview"));
-  full = buffer_text (GTK_WIDGET (step), 0);
+  full = block_text (GTK_WIDGET (step), 0);
   g_assert_cmpstr (full, ==, "**Planning the fix**\n\nLooking at the parser first.\nThen the lexer.");
   g_clear_pointer (&full, g_free);
   delta = " Done.";
   ocg_store_append_delta (store, "msg_1", "prt_1", "text", delta, strlen (delta));
-  full = buffer_text (GTK_WIDGET (step), 0);
+  full = block_text (GTK_WIDGET (step), 0);
   g_assert_true (g_str_has_suffix (full, "Then the lexer. Done."));
+
+  /* Growing long, it moves to a text view, and keeps growing there */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("\nStep %u.", i);
+
+      ocg_store_append_delta (store, "msg_1", "prt_1", "text", line, strlen (line));
+    }
+  g_assert_nonnull (app_test_find_by_type (GTK_WIDGET (step), GTK_TYPE_TEXT_VIEW, 0));
+  g_clear_pointer (&full, g_free);
+  full = block_text (GTK_WIDGET (step), 0);
+  g_assert_true (g_str_has_prefix (full, "**Planning the fix**\n\nLooking at"));
+  g_assert_true (g_str_has_suffix (full, "Done.\nStep 0.\nStep 1.\nStep 2.\nStep 3.\nStep 4.\nStep 5.\nStep 6."
+                                         "\nStep 7.\nStep 8.\nStep 9.\nStep 10.\nStep 11.\nStep 12.\nStep 13.\nStep 14."
+                                         "\nStep 15.\nStep 16.\nStep 17.\nStep 18.\nStep 19."));
+  delta = " End.";
+  ocg_store_append_delta (store, "msg_1", "prt_1", "text", delta, strlen (delta));
+  g_clear_pointer (&full, g_free);
+  full = block_text (GTK_WIDGET (step), 0);
+  g_assert_true (g_str_has_suffix (full, "Step 19. End."));
 
   /* The final update ends it: no property changes, the message's end tells */
   put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"reasoning\","
-                   " \"text\": \"**Planning the fix**\\n\\nLooking at the parser first.\\nThen the lexer. Done.\","
+                   " \"text\": \"**Planning the fix**\\n\\nAll of it.\","
                    " \"time\": {\"start\": %" G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}", T0 + 500, T0 + 1700);
   put_message (store, "msg_1", T0, T0 + 2500, "stop");
   g_assert_cmpint (ocg_timeline_step_get_state (step), ==, OCG_STEP_COMPLETED);
@@ -925,6 +1032,7 @@ test_fixture_task (void)
   g_autofree char *output = NULL;
 
   ocg_timeline_set_session (OCG_TIMELINE (timeline), TASK_SESSION);
+  ocg_timeline_set_expanded (OCG_TIMELINE (timeline), TRUE);
   g_signal_connect (timeline, "open-session", G_CALLBACK (on_open_session), &opened);
 
   g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), ==, 2);
@@ -948,8 +1056,8 @@ test_fixture_task (void)
   g_assert_cmpstr (ocg_timeline_step_get_label (step_of_kind (nested, "reasoning", 0)), ==, "Thinking");
 
   ocg_timeline_step_set_expanded (child_bash, TRUE);
-  output = buffer_text (GTK_WIDGET (child_bash), 0);
-  g_assert_cmpstr (output, ==, "4\n");
+  output = block_text (GTK_WIDGET (child_bash), 0);
+  g_assert_cmpstr (output, ==, "4");
 
   button = GTK_WIDGET (app_test_find_label (GTK_WIDGET (task), "Open Session"));
   button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
@@ -1026,11 +1134,53 @@ test_finalize (void)
   g_assert_finalize_object (store);
 }
 
-/* Not a test: a window to take screenshots of (OCG_SCREENSHOT=light|dark) */
+/* Not a test: a window to take screenshots of, with OCG_SCREENSHOT=light or
+ * dark, and OCG_SCREENSHOT_SCENE=turns (the fixture's `tools` and `task`
+ * turns, expanded), live (a busy turn under finished ones) or all (every
+ * step's details) */
+static GtkWidget *
+live_turn (OcgStore *store)
+{
+  gint64 now = ocg_timeline_now ();
+  OcgMessage *message = put_message (store, "msg_1", now - 14000, 0, NULL);
+  g_autoptr(GListModel) turn = turn_of (message);
+  GtkWidget *live = ocg_timeline_new (store);
+
+  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"reasoning\","
+                   " \"text\": \"**Planning the fix**\\n\\nThe parser drops the last token when the input has no"
+                   " trailing newline; the lexer needs a look too.\", \"time\": {\"start\": %" G_GINT64_FORMAT
+                   ", \"end\": %" G_GINT64_FORMAT "}}", now - 13000, now - 9800);
+  put_part (store, "{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"read\", \"callID\": \"c0\", \"state\": {\"status\": \"completed\","
+                   " \"input\": {\"filePath\": \"/proj/src/parser.c\", \"offset\": 120, \"limit\": 80}, \"output\": \"...\","
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}}",
+           now - 9700, now - 9650);
+  put_part (store, "{\"id\": \"prt_3\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"error\","
+                   " \"input\": {\"command\": \"make -C build check\"},"
+                   " \"error\": \"make: *** No rule to make target 'check'.  Stop.\","
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}}",
+           now - 9500, now - 9300);
+  put_part (store, "{\"id\": \"prt_4\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"bash\", \"callID\": \"c2\", \"state\": {\"status\": \"running\","
+                   " \"input\": {\"command\": \"meson test -C _build --print-errorlogs\"},"
+                   " \"metadata\": {\"output\": \"\\u001b[1m1/4\\u001b[0m test-sse-parser   \\u001b[32mOK\\u001b[0m   0.12s\\n"
+                   "\\u001b[1m2/4\\u001b[0m test-event        \\u001b[32mOK\\u001b[0m   0.08s\\n"
+                   "\\u001b[1m3/4\\u001b[0m test-stores       \\u001b[32mOK\\u001b[0m   0.31s\\n\"},"
+                   " \"time\": {\"start\": %" G_GINT64_FORMAT "}}}", now - 9000);
+  put_part (store, "{\"id\": \"prt_5\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
+                   " \"tool\": \"edit\", \"callID\": \"c3\", \"state\": {\"status\": \"pending\", \"input\": {}}}");
+
+  ocg_timeline_set_turn (OCG_TIMELINE (live), turn);
+  ocg_timeline_step_set_expanded (step_of_kind (live, "bash", 1), TRUE);
+  return live;
+}
+
 static void
 test_screenshot (void)
 {
   const char *mode = g_getenv ("OCG_SCREENSHOT");
+  const char *scene = g_getenv ("OCG_SCREENSHOT_SCENE");
   g_autoptr(OcgStore) store = NULL;
   GtkWidget *window;
   GtkWidget *box;
@@ -1038,10 +1188,6 @@ test_screenshot (void)
   GtkWidget *scroller;
   GtkWidget *tools;
   GtkWidget *task;
-  GtkWidget *live;
-  OcgMessage *message;
-  g_autoptr(GListModel) turn = NULL;
-  OcgTimelineStep *step;
 
   if (mode == NULL)
     {
@@ -1061,42 +1207,47 @@ test_screenshot (void)
 
   tools = ocg_timeline_new (store);
   ocg_timeline_set_session (OCG_TIMELINE (tools), TOOLS_SESSION);
-  ocg_timeline_set_expanded (OCG_TIMELINE (tools), TRUE);
-  ocg_timeline_step_set_expanded (step_of_kind (tools, "group", 0), TRUE);
-  ocg_timeline_step_set_expanded (step_of_kind (tools, "edit", 1), TRUE);
   gtk_box_append (GTK_BOX (box), tools);
 
-  task = ocg_timeline_new (store);
-  ocg_timeline_set_session (OCG_TIMELINE (task), TASK_SESSION);
-  ocg_timeline_set_expanded (OCG_TIMELINE (task), TRUE);
-  ocg_timeline_step_set_expanded (step_of_kind (task, "task", 0), TRUE);
-  ocg_timeline_step_set_expanded (step_of_kind (task, "bash", 0), TRUE);
-  gtk_box_append (GTK_BOX (box), task);
+  if (g_strcmp0 (scene, "all") == 0)
+    {
+      GtkWidget *question = ocg_timeline_new (store);
 
-  /* A busy turn, with a running command and live reasoning */
-  message = put_message (store, "msg_1", ocg_timeline_now () - 14000, 0, NULL);
-  put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"reasoning\","
-                   " \"text\": \"**Planning the fix**\\n\\nThe parser drops the last token when the input has no"
-                   " trailing newline; the lexer needs a look too.\", \"time\": {\"start\": %" G_GINT64_FORMAT
-                   ", \"end\": %" G_GINT64_FORMAT "}}", ocg_timeline_now () - 13000, ocg_timeline_now () - 9800);
-  put_part (store, "{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
-                   " \"tool\": \"bash\", \"callID\": \"c1\", \"state\": {\"status\": \"error\","
-                   " \"input\": {\"command\": \"make -C build check\"}, \"error\": \"make: *** No rule to make target 'check'.  Stop.\","
-                   " \"time\": {\"start\": %" G_GINT64_FORMAT ", \"end\": %" G_GINT64_FORMAT "}}}",
-           ocg_timeline_now () - 9500, ocg_timeline_now () - 9300);
-  put_part (store, "{\"id\": \"prt_3\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
-                   " \"tool\": \"bash\", \"callID\": \"c2\", \"state\": {\"status\": \"running\","
-                   " \"input\": {\"command\": \"meson test -C _build --print-errorlogs\"},"
-                   " \"metadata\": {\"output\": \"1/4 test-sse-parser   OK   0.12s\\n2/4 test-event   OK   0.08s\\n\"},"
-                   " \"time\": {\"start\": %" G_GINT64_FORMAT "}}}", ocg_timeline_now () - 9000);
-  put_part (store, "{\"id\": \"prt_4\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
-                   " \"tool\": \"edit\", \"callID\": \"c3\", \"state\": {\"status\": \"pending\", \"input\": {}}}");
-  turn = turn_of (message);
-  live = ocg_timeline_new (store);
-  ocg_timeline_set_turn (OCG_TIMELINE (live), turn);
-  step = step_of_kind (live, "bash", 1);
-  ocg_timeline_step_set_expanded (step, TRUE);
-  gtk_box_append (GTK_BOX (box), live);
+      ocg_timeline_set_expanded (OCG_TIMELINE (tools), TRUE);
+      for (guint i = 0;; i++)
+        {
+          GtkWidget *step = app_test_find_by_type (tools, OCG_TYPE_TIMELINE_STEP, i);
+
+          if (step == NULL)
+            break;
+          if (!gtk_widget_has_css_class (step, "edit"))
+            ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
+        }
+      ocg_timeline_set_session (OCG_TIMELINE (question), "ses_e02ff4acbffec0DcnlUmN67u0N");
+      ocg_timeline_set_expanded (OCG_TIMELINE (question), TRUE);
+      ocg_timeline_step_set_expanded (step_of_kind (question, "question", 0), TRUE);
+      gtk_box_append (GTK_BOX (box), question);
+    }
+  else if (g_strcmp0 (scene, "live") == 0)
+    {
+      task = ocg_timeline_new (store);
+      ocg_timeline_set_session (OCG_TIMELINE (task), TASK_SESSION);
+      gtk_box_append (GTK_BOX (box), task);
+      gtk_box_append (GTK_BOX (box), live_turn (store));
+    }
+  else
+    {
+      ocg_timeline_set_expanded (OCG_TIMELINE (tools), TRUE);
+      ocg_timeline_step_set_expanded (step_of_kind (tools, "group", 0), TRUE);
+      ocg_timeline_step_set_expanded (step_of_kind (tools, "edit", 1), TRUE);
+
+      task = ocg_timeline_new (store);
+      ocg_timeline_set_session (OCG_TIMELINE (task), TASK_SESSION);
+      ocg_timeline_set_expanded (OCG_TIMELINE (task), TRUE);
+      ocg_timeline_step_set_expanded (step_of_kind (task, "task", 0), TRUE);
+      ocg_timeline_step_set_expanded (step_of_kind (task, "bash", 0), TRUE);
+      gtk_box_append (GTK_BOX (box), task);
+    }
 
   clamp = adw_clamp_new ();
   adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 860);
