@@ -1271,6 +1271,51 @@ on_copy_clicked (GtkButton *button,
   g_object_set_data (G_OBJECT (button), "ocg-copied-source", GUINT_TO_POINTER (source));
 }
 
+static gboolean
+on_code_scroll (GtkEventControllerScroll *controller,
+                double                    dx,
+                double                    dy,
+                gpointer                  user_data)
+{
+  GtkWidget *scroller = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  GtkAdjustment *adjustment;
+
+  if (!(state & GDK_SHIFT_MASK))
+    return GDK_EVENT_PROPAGATE;
+
+  adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL)
+    dy *= 50;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + dy);
+  return GDK_EVENT_STOP;
+}
+
+/* A GtkScrolledWindow that scrolls only horizontally still takes vertical
+ * wheel events, and the conversation would not scroll while the pointer is
+ * over code. Its scroll controller is limited to horizontal deltas; Shift
+ * and the wheel still scroll the code sideways. */
+static void
+code_scroller_pass_vertical_scroll (GtkWidget *scroller)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (scroller);
+  GtkEventController *shift_scroll;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
+        gtk_event_controller_scroll_set_flags (GTK_EVENT_CONTROLLER_SCROLL (controller),
+                                               GTK_EVENT_CONTROLLER_SCROLL_HORIZONTAL |
+                                               GTK_EVENT_CONTROLLER_SCROLL_KINETIC);
+    }
+
+  shift_scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (shift_scroll, "scroll", G_CALLBACK (on_code_scroll), NULL);
+  gtk_widget_add_controller (scroller, shift_scroll);
+}
+
 static GtkWidget *
 code_block_new (Node *node)
 {
@@ -1322,6 +1367,7 @@ code_block_new (Node *node)
                                   GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  code_scroller_pass_vertical_scroll (scroller);
   gtk_box_append (GTK_BOX (block), scroller);
 
   code_block_set_language (block, node->lang);
