@@ -13,6 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "ocg-chat-view.h"
+#include "ocg-markdown-view.h"
+#include "ocg-transcript.h"
 #include "ocg-turn-row.h"
 
 #define BOTTOM_SLACK 24.0
@@ -24,6 +26,7 @@ struct _OcgChatView
   OcgStore      *store;
   char          *session_id;
   OcgTurnModel  *turns;
+  OcgTranscript *transcript;
   GHashTable    *send_errors;    /* message id -> error */
 
   GtkWidget     *stack;
@@ -98,18 +101,62 @@ on_row_retry (OcgTurnRow  *row,
   g_signal_emit (self, signals[RETRY_SEND], 0, message_id);
 }
 
+/* A row holds whichever of a head, an answer chunk or a foot its item is,
+ * creating each kind at most once: rows are recycled across kinds */
+static GtkWidget *
+row_child (GtkWidget         *box,
+           OcgTranscriptKind  kind,
+           OcgChatView       *self)
+{
+  static const char *keys[] = { "head", "answer", "foot" };
+  GtkWidget *child = g_object_get_data (G_OBJECT (box), keys[kind]);
+
+  if (child == NULL)
+    {
+      if (kind == OCG_TRANSCRIPT_ANSWER)
+        {
+          child = ocg_markdown_view_new ();
+          gtk_widget_add_css_class (child, "answer");
+        }
+      else
+        {
+          child = ocg_turn_row_new (self->store, kind == OCG_TRANSCRIPT_HEAD ? OCG_TURN_ROW_HEAD : OCG_TURN_ROW_FOOT);
+          g_signal_connect (child, "open-session", G_CALLBACK (on_row_open_session), self);
+          g_signal_connect (child, "retry-send", G_CALLBACK (on_row_retry), self);
+        }
+      g_object_set_data (G_OBJECT (box), keys[kind], child);
+      gtk_box_append (GTK_BOX (box), child);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      GtkWidget *other = g_object_get_data (G_OBJECT (box), keys[k]);
+
+      if (other != NULL)
+        gtk_widget_set_visible (other, k == kind);
+    }
+  return child;
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            OcgChatView              *self)
 {
-  GtkWidget *row = ocg_turn_row_new (self->store);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
-  g_signal_connect (row, "open-session", G_CALLBACK (on_row_open_session), self);
-  g_signal_connect (row, "retry-send", G_CALLBACK (on_row_retry), self);
   gtk_list_item_set_activatable (item, FALSE);
   gtk_list_item_set_selectable (item, FALSE);
-  gtk_list_item_set_child (item, row);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+update_answer (OcgTranscriptItem *item,
+               OcgMarkdownView   *view)
+{
+  gsize len;
+  const char *text = ocg_transcript_item_get_text (item, &len);
+
+  ocg_markdown_view_set_text (view, text, (gssize) len);
 }
 
 static void
@@ -117,11 +164,32 @@ bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           OcgChatView              *self)
 {
-  OcgTurnRow *row = OCG_TURN_ROW (gtk_list_item_get_child (item));
-  OcgTurn *turn = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  OcgTranscriptItem *entry = gtk_list_item_get_item (item);
+  OcgTranscriptKind kind = ocg_transcript_item_get_kind (entry);
+  GtkWidget *child = row_child (box, kind, self);
+  OcgTurn *turn = ocg_transcript_item_get_turn (entry);
 
-  ocg_turn_row_set_turn (row, turn);
-  ocg_turn_row_set_send_error (row, g_hash_table_lookup (self->send_errors, ocg_turn_get_key (turn)));
+  gtk_widget_remove_css_class (box, "turn-head");
+  gtk_widget_remove_css_class (box, "turn-answer");
+  gtk_widget_remove_css_class (box, "turn-foot");
+  gtk_widget_add_css_class (box, kind == OCG_TRANSCRIPT_HEAD ? "turn-head" :
+                                 kind == OCG_TRANSCRIPT_ANSWER ? "turn-answer" : "turn-foot");
+
+  if (kind == OCG_TRANSCRIPT_ANSWER)
+    {
+      update_answer (entry, OCG_MARKDOWN_VIEW (child));
+      /* Rendered now: a row must not appear empty and fill a frame later */
+      ocg_markdown_view_flush (OCG_MARKDOWN_VIEW (child));
+      g_signal_connect (entry, "changed", G_CALLBACK (update_answer), child);
+    }
+  else
+    {
+      ocg_turn_row_set_turn (OCG_TURN_ROW (child), turn);
+      if (kind == OCG_TRANSCRIPT_HEAD)
+        ocg_turn_row_set_send_error (OCG_TURN_ROW (child),
+                                     g_hash_table_lookup (self->send_errors, ocg_turn_get_key (turn)));
+    }
 }
 
 static void
@@ -129,7 +197,15 @@ unbind_row (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             OcgChatView              *self)
 {
-  ocg_turn_row_set_turn (OCG_TURN_ROW (gtk_list_item_get_child (item)), NULL);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  OcgTranscriptItem *entry = gtk_list_item_get_item (item);
+  OcgTranscriptKind kind = ocg_transcript_item_get_kind (entry);
+  GtkWidget *child = row_child (box, kind, self);
+
+  if (kind == OCG_TRANSCRIPT_ANSWER)
+    g_signal_handlers_disconnect_by_func (entry, update_answer, child);
+  else
+    ocg_turn_row_set_turn (OCG_TURN_ROW (child), NULL);
 }
 
 static void
@@ -163,6 +239,7 @@ ocg_chat_view_set_session (OcgChatView *self,
 
   if (self->turns != NULL)
     g_signal_handlers_disconnect_by_data (self->turns, self);
+  g_clear_object (&self->transcript);
   g_clear_object (&self->turns);
   g_free (self->session_id);
   self->session_id = g_strdup (session_id);
@@ -171,7 +248,8 @@ ocg_chat_view_set_session (OcgChatView *self,
     {
       self->turns = ocg_turn_model_new (ocg_store_get_messages (self->store, session_id));
       g_signal_connect (self->turns, "items-changed", G_CALLBACK (on_turns_changed), self);
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->turns)));
+      self->transcript = ocg_transcript_new (self->store, self->turns);
+      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->transcript)));
     }
   gtk_list_view_set_model (GTK_LIST_VIEW (self->list_view), GTK_SELECTION_MODEL (selection));
 
@@ -231,13 +309,14 @@ ocg_chat_view_set_send_error (OcgChatView *self,
   else
     g_hash_table_remove (self->send_errors, message_id);
 
-  /* Rebind the visible row of that turn */
+  /* Update the visible head row of that turn */
   for (GtkWidget *child = gtk_widget_get_first_child (self->list_view); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkWidget *box = gtk_widget_get_first_child (child);
+      GtkWidget *row = box != NULL ? g_object_get_data (G_OBJECT (box), "head") : NULL;
 
-      if (OCG_IS_TURN_ROW (row) && ocg_turn_row_get_turn (OCG_TURN_ROW (row)) != NULL &&
+      if (row != NULL && gtk_widget_get_visible (row) && ocg_turn_row_get_turn (OCG_TURN_ROW (row)) != NULL &&
           g_strcmp0 (ocg_turn_get_key (ocg_turn_row_get_turn (OCG_TURN_ROW (row))), message_id) == 0)
         ocg_turn_row_set_send_error (OCG_TURN_ROW (row), error);
     }

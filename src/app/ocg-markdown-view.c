@@ -65,8 +65,6 @@ struct _Node
   gboolean   header : 1;    /* table header row and its cells */
   gboolean   tight : 1;     /* list */
   gboolean   ordered : 1;   /* list */
-  gboolean   strike : 1;    /* the markup has strikethrough */
-  gboolean   plain_code : 1; /* an inline code span without background is open */
   char      *marker;        /* item: "•", "12.", "☐" */
   char      *lang;          /* code: the fence's language, or NULL */
   GString   *text;          /* Pango markup; for NODE_CODE the code itself */
@@ -521,8 +519,7 @@ on_enter_block (MD_BLOCKTYPE  type,
         if (li->is_task)
           {
             node->marker_kind = (li->task_mark == ' ') ? MARKER_TASK : MARKER_TASK_DONE;
-            if (p->top != NULL)
-              parser_note (p, p->base + p->offset + li->task_mark_offset, 1, TRUE);
+            parser_note (p, p->base + p->offset + li->task_mark_offset, 1, TRUE);
           }
       }
       break;
@@ -575,11 +572,8 @@ on_enter_block (MD_BLOCKTYPE  type,
 
     case MD_BLOCK_TR:
       node = node_new (NODE_ROW);
-      {
-        Node *table = parser_current (p);
-
-        node->header = table != NULL && node_n_children (table) == 0;
-      }
+      /* md4c gives tables exactly one header row */
+      node->header = node_n_children (parser_current (p)) == 0;
       break;
 
     case MD_BLOCK_TH:
@@ -668,30 +662,13 @@ on_enter_span (MD_SPANTYPE  type,
       g_string_append (out, "<b>");
       break;
     case MD_SPAN_DEL:
-      {
-        Node *target = parser_inline_target (p);
-
-        /* GTK 4.8 draws no strikethrough in a layout that has a background
-         * attribute, so inline code loses its background here. */
-        if (!target->strike)
-          {
-            target->strike = TRUE;
-            g_string_replace (out, CODE_SPAN_OPEN, "<tt>", 0);
-            g_string_replace (out, CODE_SPAN_CLOSE, "</tt>", 0);
-          }
-        g_string_append (out, "<s>");
-      }
+      g_string_append (out, "<s>");
       break;
     case MD_SPAN_U:
       g_string_append (out, "<u>");
       break;
     case MD_SPAN_CODE:
-      {
-        Node *target = parser_inline_target (p);
-
-        target->plain_code = target->strike;
-        g_string_append (out, target->strike ? "<tt>" : CODE_SPAN_OPEN);
-      }
+      g_string_append (out, CODE_SPAN_OPEN);
       break;
     case MD_SPAN_A:
     case MD_SPAN_IMG:
@@ -755,7 +732,7 @@ on_leave_span (MD_SPANTYPE  type,
       g_string_append (out, "</u>");
       break;
     case MD_SPAN_CODE:
-      g_string_append (out, parser_inline_target (p)->plain_code ? "</tt>" : CODE_SPAN_CLOSE);
+      g_string_append (out, CODE_SPAN_CLOSE);
       break;
     case MD_SPAN_A:
     case MD_SPAN_IMG:

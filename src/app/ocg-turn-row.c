@@ -1,7 +1,8 @@
 /* ocg-turn-row.c
  *
- * A turn: the user's message, the timeline of the agent's steps, its answer
- * rendered as Markdown, a line of figures, and the error that ended it.
+ * The head of a turn (the user's message and the timeline of the agent's
+ * steps) or its foot (a line of figures and the error that ended it); the
+ * answer between them is rows of Markdown of its own (see ocg-transcript.c).
  * Rows are recycled by the transcript's list view: everything here follows
  * the turn it is given through property notifications and list models, and
  * lets go of it on ocg_turn_row_set_turn (self, NULL).
@@ -13,7 +14,6 @@
 #include <glib/gi18n.h>
 
 #include "ocg-json.h"
-#include "ocg-markdown-view.h"
 #include "ocg-timeline.h"
 #include "ocg-turn-row.h"
 
@@ -21,8 +21,9 @@ struct _OcgTurnRow
 {
   GtkWidget     parent_instance;
 
-  OcgStore     *store;
-  OcgTurn      *turn;
+  OcgStore          *store;
+  OcgTurn           *turn;
+  OcgTurnRowSection  section;
 
   /* Children */
   GtkWidget    *box;
@@ -32,13 +33,11 @@ struct _OcgTurnRow
   GtkWidget    *send_error;
   GtkWidget    *send_error_label;
   GtkWidget    *timeline;
-  GtkWidget    *answer;
   GtkWidget    *error;
   GtkWidget    *footer;
 
   /* What we follow */
   GListModel   *user_parts;
-  GListModel   *text_parts;    /* the answer's text parts, flattened */
   GPtrArray    *watched;       /* objects with our handlers */
   guint         refresh_id;
 };
@@ -144,42 +143,6 @@ refresh_user (OcgTurnRow *self)
   gtk_widget_set_visible (self->user_text, text->len > 0);
   gtk_widget_set_visible (self->user_files, gtk_widget_get_first_child (self->user_files) != NULL);
   gtk_widget_set_visible (self->user_bubble, text->len > 0 || gtk_widget_get_first_child (self->user_files) != NULL);
-}
-
-/* One Markdown view per text part of the answer, kept across refreshes */
-static void
-refresh_answer (OcgTurnRow *self)
-{
-  guint n = self->text_parts != NULL ? g_list_model_get_n_items (self->text_parts) : 0;
-  GtkWidget *child = gtk_widget_get_first_child (self->answer);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OcgPart) part = g_list_model_get_item (self->text_parts, i);
-      const char *text = ocg_record_get_string (OCG_RECORD (part), "text");
-      GtkWidget *view;
-
-      if (child != NULL && g_object_get_data (G_OBJECT (child), "part") == part)
-        view = child;
-      else
-        {
-          view = ocg_markdown_view_new ();
-          g_object_set_data_full (G_OBJECT (view), "part", g_object_ref (part), g_object_unref);
-          gtk_box_insert_child_after (GTK_BOX (self->answer), view, child != NULL ? gtk_widget_get_prev_sibling (child) : gtk_widget_get_last_child (self->answer));
-        }
-      ocg_markdown_view_set_text (OCG_MARKDOWN_VIEW (view), text != NULL ? text : "", -1);
-      child = gtk_widget_get_next_sibling (view);
-    }
-
-  /* Views of parts that went away */
-  while (child != NULL)
-    {
-      GtkWidget *next = gtk_widget_get_next_sibling (child);
-
-      gtk_box_remove (GTK_BOX (self->answer), child);
-      child = next;
-    }
-  gtk_widget_set_visible (self->answer, n > 0);
 }
 
 static char *
@@ -300,9 +263,10 @@ refresh (OcgTurnRow *self)
 {
   if (self->turn == NULL)
     return;
-  refresh_user (self);
-  refresh_answer (self);
-  refresh_footer (self);
+  if (self->section == OCG_TURN_ROW_HEAD)
+    refresh_user (self);
+  else
+    refresh_footer (self);
 }
 
 static gboolean
@@ -321,61 +285,6 @@ schedule_refresh (OcgTurnRow *self)
 {
   if (self->refresh_id == 0)
     self->refresh_id = g_idle_add_full (GDK_PRIORITY_REDRAW - 1, on_refresh, self, NULL);
-}
-
-static gboolean
-is_text_part (gpointer item,
-              gpointer user_data)
-{
-  return g_strcmp0 (ocg_record_get_string (item, "type"), "text") == 0;
-}
-
-static gpointer
-map_to_text_parts (gpointer item,
-                   gpointer user_data)
-{
-  OcgTurnRow *self = user_data;
-  GListModel *parts = ocg_store_get_parts (self->store, ocg_record_get_id (item));
-  GtkFilter *filter = GTK_FILTER (gtk_custom_filter_new (is_text_part, NULL, NULL));
-
-  g_object_unref (item);
-  return gtk_filter_list_model_new (g_object_ref (parts), filter);
-}
-
-static void
-on_part_text (OcgPart    *part,
-              GParamSpec *pspec,
-              OcgTurnRow *self)
-{
-  schedule_refresh (self);
-}
-
-static void
-watch_text_parts (OcgTurnRow *self)
-{
-  guint n = g_list_model_get_n_items (self->text_parts);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OcgPart) part = g_list_model_get_item (self->text_parts, i);
-
-      if (!g_signal_handler_find (part, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL, on_part_text, self))
-        {
-          g_signal_connect (part, "notify::text", G_CALLBACK (on_part_text), self);
-          g_ptr_array_add (self->watched, g_object_ref (part));
-        }
-    }
-}
-
-static void
-on_text_parts_changed (GListModel *model,
-                       guint       position,
-                       guint       removed,
-                       guint       added,
-                       OcgTurnRow *self)
-{
-  watch_text_parts (self);
-  schedule_refresh (self);
 }
 
 static void
@@ -404,18 +313,15 @@ ocg_turn_row_set_turn (OcgTurnRow *self,
     return;
 
   unwatch_all (self);
-  if (self->text_parts != NULL)
-    g_signal_handlers_disconnect_by_data (self->text_parts, self);
-  g_clear_object (&self->text_parts);
   self->user_parts = NULL;
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_set_object (&self->turn, turn);
-  clear_box (self->answer);
   ocg_turn_row_set_send_error (self, NULL);
 
   if (turn == NULL)
     {
-      ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), NULL);
+      if (self->timeline != NULL)
+        ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), NULL);
       return;
     }
 
@@ -431,23 +337,17 @@ ocg_turn_row_set_turn (OcgTurnRow *self,
         watch (self, user, FALSE);
       }
 
-    g_signal_connect (assistant, "items-changed", G_CALLBACK (on_assistant_changed), self);
-    g_ptr_array_add (self->watched, g_object_ref (assistant));
-    on_assistant_changed (assistant, 0, 0, g_list_model_get_n_items (assistant), self);
-
-    self->text_parts = G_LIST_MODEL (gtk_flatten_list_model_new (
-      G_LIST_MODEL (gtk_map_list_model_new (g_object_ref (assistant), map_to_text_parts, self, NULL))));
-    g_signal_connect (self->text_parts, "items-changed", G_CALLBACK (on_text_parts_changed), self);
-    watch_text_parts (self);
-
-    ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), assistant);
+    if (self->section == OCG_TURN_ROW_FOOT)
+      {
+        g_signal_connect (assistant, "items-changed", G_CALLBACK (on_assistant_changed), self);
+        g_ptr_array_add (self->watched, g_object_ref (assistant));
+        on_assistant_changed (assistant, 0, 0, g_list_model_get_n_items (assistant), self);
+      }
+    else
+      ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), assistant);
   }
 
   refresh (self);
-  /* A finished answer is rendered now, not a frame later */
-  for (GtkWidget *child = gtk_widget_get_first_child (self->answer); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    ocg_markdown_view_flush (OCG_MARKDOWN_VIEW (child));
 }
 
 OcgTurn *
@@ -465,7 +365,7 @@ ocg_turn_row_set_send_error (OcgTurnRow *self,
   g_return_if_fail (OCG_IS_TURN_ROW (self));
 
   gtk_label_set_text (GTK_LABEL (self->send_error_label), error != NULL ? error : "");
-  gtk_widget_set_visible (self->send_error, error != NULL);
+  gtk_widget_set_visible (self->send_error, error != NULL && self->section == OCG_TURN_ROW_HEAD);
 }
 
 static void
@@ -569,8 +469,6 @@ ocg_turn_row_init (OcgTurnRow *self)
   gtk_box_append (GTK_BOX (self->box), self->send_error);
 
   self->timeline = NULL;
-  self->answer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_add_css_class (self->answer, "answer");
 
   self->error = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->error), TRUE);
@@ -587,7 +485,8 @@ ocg_turn_row_init (OcgTurnRow *self)
 }
 
 GtkWidget *
-ocg_turn_row_new (OcgStore *store)
+ocg_turn_row_new (OcgStore          *store,
+                  OcgTurnRowSection  section)
 {
   OcgTurnRow *self;
 
@@ -595,12 +494,22 @@ ocg_turn_row_new (OcgStore *store)
 
   self = g_object_new (OCG_TYPE_TURN_ROW, NULL);
   self->store = g_object_ref (store);
+  self->section = section;
 
-  self->timeline = ocg_timeline_new (store);
-  g_signal_connect (self->timeline, "open-session", G_CALLBACK (on_open_session), self);
-  gtk_box_append (GTK_BOX (self->box), self->timeline);
-  gtk_box_append (GTK_BOX (self->box), self->answer);
-  gtk_box_append (GTK_BOX (self->box), self->error);
-  gtk_box_append (GTK_BOX (self->box), self->footer);
+  if (section == OCG_TURN_ROW_HEAD)
+    {
+      self->timeline = ocg_timeline_new (store);
+      g_signal_connect (self->timeline, "open-session", G_CALLBACK (on_open_session), self);
+      gtk_box_append (GTK_BOX (self->box), self->timeline);
+      g_object_unref (g_object_ref_sink (self->error));
+      g_object_unref (g_object_ref_sink (self->footer));
+      self->error = self->footer = NULL;
+    }
+  else
+    {
+      gtk_widget_set_visible (self->user_bubble, FALSE);
+      gtk_box_append (GTK_BOX (self->box), self->error);
+      gtk_box_append (GTK_BOX (self->box), self->footer);
+    }
   return GTK_WIDGET (self);
 }

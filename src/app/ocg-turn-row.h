@@ -14,7 +14,13 @@ G_BEGIN_DECLS
 #define OCG_TYPE_TURN_ROW (ocg_turn_row_get_type ())
 G_DECLARE_FINAL_TYPE (OcgTurnRow, ocg_turn_row, OCG, TURN_ROW, GtkWidget)
 
-GtkWidget *ocg_turn_row_new           (OcgStore   *store);
+typedef enum {
+  OCG_TURN_ROW_HEAD,   /* the user's message and the timeline */
+  OCG_TURN_ROW_FOOT,   /* the figures and the error that ended the turn */
+} OcgTurnRowSection;
+
+GtkWidget *ocg_turn_row_new           (OcgStore          *store,
+                                       OcgTurnRowSection  section);
 void       ocg_turn_row_set_turn      (OcgTurnRow *self,
                                        OcgTurn    *turn);
 OcgTurn   *ocg_turn_row_get_turn      (OcgTurnRow *self);

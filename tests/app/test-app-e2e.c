@@ -76,7 +76,8 @@ last_turn_row (void)
 
       if (row == NULL)
         return last;
-      if (ocg_turn_row_get_turn (OCG_TURN_ROW (row)) != NULL)
+      if (ocg_turn_row_get_turn (OCG_TURN_ROW (row)) != NULL &&
+          app_test_find_by_type (row, OCG_TYPE_TIMELINE, 0) != NULL)
         last = OCG_TURN_ROW (row);
     }
 }
@@ -111,7 +112,7 @@ test_task_turn (void)
 
   ocg_timeline_set_expanded (OCG_TIMELINE (timeline), TRUE);
   app_test_run_for (500);
-  text = app_test_collect_text (GTK_WIDGET (row));
+  text = app_test_collect_text (ocg_window_get_chat_view (window));
   g_test_message ("turn: %s", text);
   g_assert_nonnull (strstr (text, "Delegating work"));
   /* The subagent's session exists, under the parent, with its own steps */
@@ -172,7 +173,7 @@ test_permission_through_the_window (void)
   g_assert_nonnull (row);
   ocg_timeline_set_expanded (OCG_TIMELINE (app_test_find_by_type (GTK_WIDGET (row), OCG_TYPE_TIMELINE, 0)), TRUE);
   app_test_run_for (500);
-  text = app_test_collect_text (GTK_WIDGET (row));
+  text = app_test_collect_text (ocg_window_get_chat_view (window));
   g_test_message ("turn: %s", text);
   g_assert_nonnull (strstr (text, "Running commands"));
   g_assert_nonnull (strstr (text, "rm -f scratch.tmp"));

@@ -245,8 +245,6 @@ test_paragraph (void)
   g_assert_true (strstr (markup, "<i>italic</i>") != NULL);
   g_assert_true (strstr (markup, "<s>gone</s>") != NULL);
   g_assert_true (strstr (markup, "<tt>x &lt; y</tt>") != NULL);
-  /* GTK 4.8 would not draw the strikethrough next to a background */
-  g_assert_null (strstr (markup, "bgcolor"));
   g_assert_true (strstr (markup, "<a href=\"https://example.com/a?b=1&amp;c=2\" title=\"Title\">the site</a>") != NULL);
   /* A soft break is a space */
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
@@ -959,9 +957,7 @@ test_large (void)
   ocg_markdown_view_flush (view);
   full = g_get_monotonic_time () - start;
   g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), ==, n_sections * 4);
-  g_test_message ("T render %" G_GINT64_FORMAT, g_get_monotonic_time () - start);
   app_test_run_for (100);
-  g_test_message ("T after run %" G_GINT64_FORMAT, g_get_monotonic_time () - start);
 
   /* Typing at the end of 1 MB parses only the end */
   first = nth_block (view, 0);
@@ -974,7 +970,6 @@ test_large (void)
       ocg_markdown_view_flush (view);
     }
   incremental = (g_get_monotonic_time () - start) / 10;
-  g_test_message ("T incremental done");
   g_test_message ("1 MB: full render %" G_GINT64_FORMAT " µs, incremental %" G_GINT64_FORMAT " µs",
                   full, incremental);
   g_assert_cmpint (incremental * 20, <, full);
@@ -984,16 +979,12 @@ test_large (void)
   /* One huge code block */
   while (code->len < 1024 * 1024)
     g_string_append (code, "static int value = 42; /* some C code on a line */\n");
-  start = g_get_monotonic_time ();
   ocg_markdown_view_set_text (view, code->str, code->len);
   ocg_markdown_view_flush (view);
-  g_test_message ("T code render %" G_GINT64_FORMAT, g_get_monotonic_time () - start);
   g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), ==, 1);
   app_test_run_for (100);
-  g_test_message ("T code run %" G_GINT64_FORMAT, g_get_monotonic_time () - start);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  g_test_message ("T destroy %" G_GINT64_FORMAT, g_get_monotonic_time () - start);
 }
 
 int

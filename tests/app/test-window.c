@@ -213,15 +213,17 @@ test_transcript_of_a_session (Fixture       *fixture,
   g_assert_nonnull (row);
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), "Please run SCENARIO:tools now"));
 
-  /* The timeline has the tool steps; the answer is rendered Markdown */
+  /* The timeline has the tool steps; the answer is rendered Markdown in
+   * rows of its own, below the head */
   g_assert_nonnull (app_test_find_by_type (GTK_WIDGET (row), OCG_TYPE_TIMELINE, 0));
-  markdown = app_test_find_by_type (GTK_WIDGET (row), OCG_TYPE_MARKDOWN_VIEW, 0);
+  markdown = app_test_find_by_type (GTK_WIDGET (view), OCG_TYPE_MARKDOWN_VIEW, 0);
   g_assert_nonnull (markdown);
-  g_assert_nonnull (app_test_find_by_type (GTK_WIDGET (row), GTK_TYPE_GRID, 0));  /* the table */
+  g_assert_nonnull (app_test_find_by_type (GTK_WIDGET (view), GTK_TYPE_GRID, 0));  /* the table */
 
   /* The footer names the model */
-  text = app_test_collect_text (GTK_WIDGET (row));
+  text = app_test_collect_text (GTK_WIDGET (view));
   g_assert_nonnull (strstr (text, "fake-model"));
+  g_assert_nonnull (strstr (text, "Result"));
 }
 
 static void
@@ -234,7 +236,7 @@ test_failed_turn_shows_error (Fixture       *fixture,
   app_test_run_for (300);
   row = first_turn_row (fixture);
   g_assert_nonnull (row);
-  g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), "upstream exploded"));
+  g_assert_nonnull (app_test_find_label (ocg_window_get_chat_view (fixture->window), "upstream exploded"));
 }
 
 static gboolean
@@ -412,7 +414,10 @@ test_send_echo_error_and_retry (Fixture       *fixture,
 
       if (candidate == NULL)
         break;
-      if (g_strcmp0 (ocg_turn_get_key (ocg_turn_row_get_turn (OCG_TURN_ROW (candidate))), message_id) == 0)
+      /* The turn's head, which has the timeline (its foot has none) */
+      if (ocg_turn_row_get_turn (OCG_TURN_ROW (candidate)) != NULL &&
+          g_strcmp0 (ocg_turn_get_key (ocg_turn_row_get_turn (OCG_TURN_ROW (candidate))), message_id) == 0 &&
+          app_test_find_by_type (candidate, OCG_TYPE_TIMELINE, 0) != NULL)
         row = OCG_TURN_ROW (candidate);
     }
   g_assert_nonnull (row);
