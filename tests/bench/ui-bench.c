@@ -149,7 +149,15 @@ stream_cost (const char *session,
   g_autofree char *part = g_strdup_printf ("prt_%s_zz%04u", session, turn);
   g_autofree char *info = g_strdup_printf ("{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"%s\",\"sessionID\":\"%s\",\"role\":\"assistant\",\"time\":{\"created\":1}}}}", message, session);
   g_autofree char *empty = g_strdup_printf ("{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"%s\",\"messageID\":\"%s\",\"sessionID\":\"%s\",\"type\":\"text\",\"text\":\"\"}}}", part, message, session);
-  static const char *words[] = { "The ", "parser ", "reads ", "`line` ", "ends ", "and ", "**keeps** ", "state.\n\n", "- item ", "one\n", "```c\nint x;\n```\n\n" };
+  /* An answer like an agent's: prose with some emphasis and inline code,
+   * a list now and then, a code block every couple of KB */
+  static const char *words[] = {
+    "The ", "parser ", "reads ", "each ", "`line` ", "and ", "keeps ", "the ", "**state** ", "between ",
+    "chunks, ", "so ", "that ", "a ", "CRLF ", "split ", "across ", "reads ", "is ", "one ", "line ",
+    "end. ", "It ", "never ", "copies ", "what ", "it ", "has ", "already ", "seen.\n\n",
+  };
+  static const char *list = "- the first point\n- the second point, with `code`\n\n";
+  static const char *code = "```c\nstatic void\nfeed (Parser *p, const char *bytes, gsize len)\n{\n  scan (p, bytes, len);\n}\n```\n\n";
   gsize size = 0;
   guint n = 0, measured = 0;
   double start_cpu = 0;
@@ -158,7 +166,7 @@ stream_cost (const char *session,
   apply (empty);
   while (size < target)
     {
-      const char *word = words[n % G_N_ELEMENTS (words)];
+      const char *word = n % 300 == 299 ? code : n % 100 == 99 ? list : words[n % G_N_ELEMENTS (words)];
 
       if (size >= measure_from && measured == 0)
         start_cpu = cpu_seconds ();
@@ -268,7 +276,8 @@ main (int   argc,
         guint due = (guint) ((g_get_monotonic_time () - start) * 200 / G_USEC_PER_SEC);
 
         for (; sent < due; sent++)
-          apply_delta ("ses_small", "msg_ses_small_zz0003", "prt_ses_small_zz0003", sent % 40 == 39 ? "\n```c\nint y;\n```\n\n" : "word ");
+          apply_delta ("ses_small", "msg_ses_small_zz0003", "prt_ses_small_zz0003",
+                       sent % 300 == 299 ? "\n```c\nint y = x + 1;\nreturn y;\n```\n\n" : sent % 30 == 29 ? "word.\n\n" : "word ");
         g_main_context_iteration (NULL, FALSE);
         g_usleep (1000);
       }
