@@ -1193,6 +1193,27 @@ code_block_set_language (GtkWidget  *block,
                                   -1);
 }
 
+/* A text view knows its height only once it has laid its lines out, in idle
+ * time, and a list view lays rows out at their minimum height: without a
+ * minimum, a code block that grows while it streams shows empty for a
+ * while. All lines have the same height in monospace, so ask for that. */
+static void
+code_block_fit (GtkWidget *block)
+{
+  GtkWidget *scroller = gtk_widget_get_last_child (block);
+  GtkWidget *view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (view), NULL, NULL);
+  int line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
+  int lines = gtk_text_buffer_get_line_count (buffer);
+
+  pango_font_metrics_unref (metrics);
+  gtk_widget_set_size_request (view, -1,
+                               lines * line_height +
+                               gtk_text_view_get_top_margin (GTK_TEXT_VIEW (view)) +
+                               gtk_text_view_get_bottom_margin (GTK_TEXT_VIEW (view)));
+}
+
 static void
 code_block_set_code (GtkWidget  *block,
                      const char *old_code,
@@ -1211,6 +1232,8 @@ code_block_set_code (GtkWidget  *block,
     }
   else
     gtk_text_buffer_set_text (buffer, code, -1);
+
+  code_block_fit (block);
 }
 
 static gboolean
