@@ -103,6 +103,24 @@ never (gpointer data)
   return FALSE;
 }
 
+/* Where a frame's time goes: GTK's own handlers run before ours, so each of
+ * ours marks the end of that phase */
+static gint64 phase_mark;
+static double phase_totals[3];
+static gboolean phase_on;
+
+static void
+on_phase (GdkFrameClock *clock,
+          gpointer       data)
+{
+  gint64 now = g_get_monotonic_time ();
+  int phase = GPOINTER_TO_INT (data);
+
+  if (phase_on && phase > 0 && phase_mark > 0)
+    phase_totals[phase - 1] += (now - phase_mark) / 1e6;
+  phase_mark = now;
+}
+
 /* Frame timing */
 static GArray *frame_times;
 static gint64 frame_start;
@@ -138,15 +156,18 @@ compare_double (gconstpointer a,
 
 /* Streams deltas into a new turn until its text reaches @target bytes;
  * returns the CPU seconds per 1,000 deltas spent from @measure_from bytes */
+static gboolean prose_only;
+static guint stream_turn;
+
 static double
 stream_cost (const char *session,
              gsize       measure_from,
              gsize       target,
-             guint       per_frame)
+             guint       per_frame,
+             guint      *out_measured)
 {
-  static guint turn;
-  g_autofree char *message = g_strdup_printf ("msg_%s_zz%04u", session, ++turn);
-  g_autofree char *part = g_strdup_printf ("prt_%s_zz%04u", session, turn);
+  g_autofree char *message = g_strdup_printf ("msg_%s_zz%04u", session, ++stream_turn);
+  g_autofree char *part = g_strdup_printf ("prt_%s_zz%04u", session, stream_turn);
   g_autofree char *info = g_strdup_printf ("{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"%s\",\"sessionID\":\"%s\",\"role\":\"assistant\",\"time\":{\"created\":1}}}}", message, session);
   g_autofree char *empty = g_strdup_printf ("{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"%s\",\"messageID\":\"%s\",\"sessionID\":\"%s\",\"type\":\"text\",\"text\":\"\"}}}", part, message, session);
   /* An answer like an agent's: prose with some emphasis and inline code,
@@ -161,19 +182,25 @@ stream_cost (const char *session,
   gsize size = 0;
   guint n = 0, measured = 0;
   double start_cpu = 0;
+  gint64 start_wall = 0;
+  gboolean started = FALSE;
 
   apply (info);
   apply (empty);
   while (size < target)
     {
-      const char *word = n % 300 == 299 ? code : n % 100 == 99 ? list : words[n % G_N_ELEMENTS (words)];
+      const char *word = n % 300 == 299 && !prose_only ? code : n % 100 == 99 ? list : words[n % G_N_ELEMENTS (words)];
 
-      if (size >= measure_from && measured == 0)
-        start_cpu = cpu_seconds ();
+      if (!started && size >= measure_from)
+        {
+          start_cpu = cpu_seconds ();
+          start_wall = g_get_monotonic_time ();
+          started = TRUE;
+        }
       apply_delta (session, message, part, word);
       size += strlen (word);
       n++;
-      if (size >= measure_from)
+      if (started)
         measured++;
       if (n % per_frame == 0)
         {
@@ -182,7 +209,12 @@ stream_cost (const char *session,
           g_main_context_iteration (NULL, FALSE);
         }
     }
-  app_test_wait (never, NULL, 50);
+  /* What the last deltas still have to do */
+  for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+  *out_measured = measured;
+  g_debug ("measured %u deltas: %.3f s CPU in %.3f s", measured, cpu_seconds () - start_cpu,
+           (g_get_monotonic_time () - start_wall) / 1e6);
   return measured > 0 ? (cpu_seconds () - start_cpu) / measured * 1000.0 : 0;
 }
 
@@ -239,6 +271,8 @@ main (int   argc,
   long rss_small, rss_large;
 
   app_test_init (&argc, &argv);
+  /* OCG_BENCH_PROSE=1: answers without code blocks, to tell their cost apart */
+  prose_only = g_getenv ("OCG_BENCH_PROSE") != NULL;
 
   server = fake_server_new ();
   url = fake_server_get_url (server);
@@ -258,8 +292,38 @@ main (int   argc,
   /* Streaming cost per delta, small answer against a large one */
   ocg_window_open_session (window, "ses_small");
   app_test_wait (never, NULL, 300);
-  small = stream_cost ("ses_small", 0, 1024, 5);
-  large = stream_cost ("ses_small", 99 * 1024, 100 * 1024, 5);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (clock, "update", G_CALLBACK (on_phase), GINT_TO_POINTER (0));
+  g_signal_connect (clock, "layout", G_CALLBACK (on_phase), GINT_TO_POINTER (1));
+  g_signal_connect (clock, "paint", G_CALLBACK (on_phase), GINT_TO_POINTER (2));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_phase), GINT_TO_POINTER (3));
+  phase_on = TRUE;
+  /* About 1,000 deltas each: six answers growing to 1 KB, and the last
+   * 6 KB of one growing to 100 KB */
+  {
+    double total = 0;
+    guint n_small = 0;
+
+    for (guint i = 0; i < 6; i++)
+      {
+        guint n;
+
+        total += stream_cost ("ses_small", 0, 1024, 5, &n) * n / 1000.0;
+        n_small += n;
+      }
+    small = total / n_small * 1000.0;
+  }
+  g_printerr ("while streaming to 1 KB: layout %.3f s, paint %.3f s, after-paint %.3f s\n",
+              phase_totals[0], phase_totals[1], phase_totals[2]);
+  memset (phase_totals, 0, sizeof phase_totals);
+  {
+    guint n;
+
+    large = stream_cost ("ses_small", 94 * 1024, 100 * 1024, 5, &n);
+  }
+  g_printerr ("while streaming to 100 KB: layout %.3f s, paint %.3f s, after-paint %.3f s\n",
+              phase_totals[0], phase_totals[1], phase_totals[2]);
+  phase_on = FALSE;
 
   /* Frame times at 200 deltas a second, for 5 seconds */
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
@@ -270,13 +334,19 @@ main (int   argc,
     gint64 start = g_get_monotonic_time ();
     guint sent = 0;
 
-    stream_cost ("ses_small", 0, 1, 1);
+    guint unused;
+    g_autofree char *message = NULL;
+    g_autofree char *part = NULL;
+
+    stream_cost ("ses_small", 0, 1, 1, &unused);
+    message = g_strdup_printf ("msg_ses_small_zz%04u", stream_turn);
+    part = g_strdup_printf ("prt_ses_small_zz%04u", stream_turn);
     while (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
       {
         guint due = (guint) ((g_get_monotonic_time () - start) * 200 / G_USEC_PER_SEC);
 
         for (; sent < due; sent++)
-          apply_delta ("ses_small", "msg_ses_small_zz0003", "prt_ses_small_zz0003",
+          apply_delta ("ses_small", message, part,
                        sent % 300 == 299 ? "\n```c\nint y = x + 1;\nreturn y;\n```\n\n" : sent % 30 == 29 ? "word.\n\n" : "word ");
         g_main_context_iteration (NULL, FALSE);
         g_usleep (1000);
