@@ -4,6 +4,8 @@
  */
 #include "fake-server.h"
 
+#include <json-glib/json-glib.h>
+
 #include <string.h>
 
 typedef struct
@@ -31,6 +33,59 @@ answer_free (gpointer data)
 
   g_free (answer->body);
   g_free (answer);
+}
+
+/* Pages a JSON array of messages as the server does: ?limit=N gives the
+ * newest N (before the ?before cursor), and x-next-cursor when older remain.
+ * The cursor here is the id of the oldest message given. */
+static gboolean
+respond_paged (SoupServerMessage *msg,
+               Answer            *answer,
+               GHashTable        *query)
+{
+  const char *limit_text = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
+  const char *before = query != NULL ? g_hash_table_lookup (query, "before") : NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *all;
+  g_autoptr(JsonArray) page = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *body = NULL;
+  guint end, start, limit;
+
+  if (limit_text == NULL || !json_parser_load_from_data (parser, answer->body, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    return FALSE;
+
+  all = json_node_get_array (json_parser_get_root (parser));
+  limit = (guint) g_ascii_strtoull (limit_text, NULL, 10);
+  end = json_array_get_length (all);
+  for (guint i = 0; before != NULL && i < json_array_get_length (all); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (all, i);
+      JsonObject *info = entry != NULL ? json_object_get_object_member (entry, "info") : NULL;
+
+      if (info != NULL && g_strcmp0 (json_object_get_string_member (info, "id"), before) == 0)
+        end = i;
+    }
+  start = limit > 0 && end > limit ? end - limit : 0;
+  for (guint i = start; i < end; i++)
+    json_array_add_element (page, json_node_copy (json_array_get_element (all, i)));
+
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (node, page);
+  json_generator_set_root (generator, node);
+  body = json_generator_to_data (generator, NULL);
+  soup_server_message_set_status (msg, 200, NULL);
+  if (start > 0)
+    {
+      JsonObject *oldest = json_array_get_object_element (all, start);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "x-next-cursor",
+                                    json_object_get_string_member (json_object_get_object_member (oldest, "info"), "id"));
+    }
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+  return TRUE;
 }
 
 static void
@@ -118,7 +173,13 @@ handle (SoupServer        *server,
       return;
     }
 
-  respond (msg, g_hash_table_lookup (self->answers, path));
+  {
+    Answer *answer = g_hash_table_lookup (self->answers, path);
+
+    if (answer == NULL || answer->status != 200 || !g_str_has_suffix (path, "/message") ||
+        !respond_paged (msg, answer, query))
+      respond (msg, answer);
+  }
 }
 
 FakeServer *

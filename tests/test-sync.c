@@ -431,6 +431,97 @@ test_server_error_retries (void)
   g_assert_null (ocg_event_source_get_error (source));
 }
 
+typedef struct
+{
+  OcgStore   *store;
+  const char *session_id;
+  guint       n;
+} Count2;
+
+static gboolean
+has_messages (gpointer data)
+{
+  Count2 *c = data;
+
+  return g_list_model_get_n_items (ocg_store_get_messages (c->store, c->session_id)) == c->n;
+}
+
+static char *
+many_messages (guint       n,
+               const char *skip)
+{
+  GString *json = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("msg_%04u", i);
+
+      if (skip != NULL && strcmp (id, skip) == 0)
+        continue;
+      if (json->len > 1)
+        g_string_append_c (json, ',');
+      g_string_append_printf (json, "{\"info\":{\"id\":\"%s\",\"sessionID\":\"ses_1\",\"role\":\"%s\"},\"parts\":[]}",
+                              id, i % 2 ? "assistant" : "user");
+    }
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
+}
+
+static void
+test_history_pages (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = NULL;
+  g_autofree char *messages = many_messages (150, NULL);
+  g_autofree char *fewer = many_messages (150, "msg_0100");
+  g_autofree char *url = fake_server_get_url (server);
+  g_autoptr(OcgClient) client = ocg_client_new (url, NULL, NULL, NULL);
+  Count2 count = { store, "ses_1", 60 };
+  Count conns = { server, 2 };
+
+  fake_server_set (server, "/session", "[" SESSION_1 "]");
+  fake_server_set (server, "/session/ses_1/message", messages);
+  fake_server_set (server, "/session/ses_1/todo", "[]");
+
+  /* The app's sync: the newest page first */
+  sync = ocg_sync_new (store, client);
+  ocg_event_source_set_backoff (ocg_sync_get_event_source (sync), 20, 100);
+  ocg_sync_start (sync);
+  spin_until (is_synced, sync, 5000);
+  ocg_sync_track_session (sync, "ses_1");
+  spin_until (has_messages, &count, 5000);
+  spin_until (is_synced, sync, 5000);
+  g_assert_true (ocg_sync_has_older (sync, "ses_1"));
+  g_assert_nonnull (ocg_store_lookup_message (store, "msg_0149"));
+  g_assert_null (ocg_store_lookup_message (store, "msg_0089"));
+
+  /* Older pages as the user scrolls up */
+  ocg_sync_load_older (sync, "ses_1");
+  ocg_sync_load_older (sync, "ses_1");  /* one at a time */
+  count.n = 120;
+  spin_until (has_messages, &count, 5000);
+  spin_until (is_synced, sync, 5000);
+  ocg_sync_load_older (sync, "ses_1");
+  count.n = 150;
+  spin_until (has_messages, &count, 5000);
+  spin_until (is_synced, sync, 5000);
+  g_assert_false (ocg_sync_has_older (sync, "ses_1"));
+  g_assert_nonnull (ocg_store_lookup_message (store, "msg_0000"));
+
+  /* After a reconnect, what is shown is fetched again, all of it: a message
+   * deleted meanwhile goes, the rest stay */
+  fake_server_set (server, "/session/ses_1/message", fewer);
+  fake_server_end_streams (server);
+  spin_until (has_connections, &conns, 5000);
+  spin_until (is_connected, sync, 5000);
+  count.n = 149;
+  spin_until (has_messages, &count, 5000);
+  spin_until (is_synced, sync, 5000);
+  g_assert_null (ocg_store_lookup_message (store, "msg_0100"));
+  g_assert_nonnull (ocg_store_lookup_message (store, "msg_0000"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -444,6 +535,7 @@ main (int   argc,
   g_test_add_func ("/sync/server/events-during-bootstrap", test_events_during_bootstrap_win);
   g_test_add_func ("/sync/server/wrong-password", test_wrong_password_fails);
   g_test_add_func ("/sync/server/server-error-retries", test_server_error_retries);
+  g_test_add_func ("/sync/server/history-pages", test_history_pages);
 
   return g_test_run ();
 }

@@ -43,6 +43,7 @@ G_DEFINE_FINAL_TYPE (OcgChatView, ocg_chat_view, GTK_TYPE_WIDGET)
 enum {
   OPEN_SESSION,
   RETRY_SEND,
+  NEED_OLDER,
   N_SIGNALS
 };
 
@@ -73,6 +74,12 @@ on_value_changed (GtkAdjustment *adj,
 {
   if (!self->scrolling)
     self->stick_to_bottom = is_at_bottom (self);
+
+  /* Within a screen of the top: older history should come */
+  if (self->session_id != NULL &&
+      gtk_adjustment_get_value (adj) < gtk_adjustment_get_page_size (adj) &&
+      gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj))
+    g_signal_emit (self, signals[NEED_OLDER], 0, self->session_id);
 }
 
 /* The content grew or shrank: follow it down when the user was at the end */
@@ -362,6 +369,10 @@ ocg_chat_view_class_init (OcgChatViewClass *klass)
                   G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[RETRY_SEND] =
     g_signal_new ("retry-send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The user scrolled near the top of the session: load what came before */
+  signals[NEED_OLDER] =
+    g_signal_new ("need-older", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 

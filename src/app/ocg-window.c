@@ -229,6 +229,17 @@ on_sidebar_selected (OcgSidebar *sidebar,
 }
 
 static void
+on_need_older (OcgChatView *view,
+               const char  *session_id,
+               OcgWindow   *self)
+{
+  OcgSync *sync = ocg_connection_get_sync (self->connection);
+
+  if (sync != NULL)
+    ocg_sync_load_older (sync, session_id);
+}
+
+static void
 on_open_session (GtkWidget  *widget,
                  const char *session_id,
                  OcgWindow  *self)
@@ -886,6 +897,7 @@ ocg_window_new (OcgApplication *application,
   gtk_widget_set_vexpand (self->chat_view, TRUE);
   g_signal_connect (self->chat_view, "open-session", G_CALLBACK (on_open_session), self);
   g_signal_connect (self->chat_view, "retry-send", G_CALLBACK (on_retry_send), self);
+  g_signal_connect (self->chat_view, "need-older", G_CALLBACK (on_need_older), self);
   gtk_box_append (GTK_BOX (self->chat_box), self->chat_view);
 
   bottom = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);

@@ -40,6 +40,7 @@ struct _OcgSync
   OcgEventSource *source;
   gboolean        mirror_all;
   GHashTable     *tracked;       /* session ids whose messages are mirrored */
+  GHashTable     *history;       /* session id -> History, for the app's paging */
 
   /* Bookkeeping of fetches */
   GCancellable   *cancellable;
@@ -702,12 +703,51 @@ typedef struct
 {
   Fetch     *fetch;
   GPtrArray *pages;
+  guint      limit;   /* 0: every page */
+  gboolean   older;   /* a page of older history */
 } MessagesFetch;
 
+/* How far back a tracked session's messages go (the app loads the newest
+ * page, and older ones as the user scrolls up) */
+typedef struct
+{
+  char     *cursor;   /* for the next older page; NULL when all are here */
+  gboolean  loading;
+} History;
+
+#define PAGE_SIZE 60
+
+static void
+history_free (gpointer data)
+{
+  History *history = data;
+
+  g_free (history->cursor);
+  g_free (history);
+}
+
+static History *
+history_for (OcgSync    *self,
+             const char *session_id)
+{
+  History *history = g_hash_table_lookup (self->history, session_id);
+
+  if (history == NULL)
+    {
+      history = g_new0 (History, 1);
+      g_hash_table_insert (self->history, g_strdup (session_id), history);
+    }
+  return history;
+}
+
+/* @keep_before: messages with smaller ids are outside what was fetched and
+ * stay (NULL: everything was fetched) */
 static void
 apply_messages (OcgSync    *self,
                 Fetch      *fetch,
-                GPtrArray  *pages)
+                GPtrArray  *pages,
+                gboolean    remove_missing,
+                const char *keep_before)
 {
   const char *session_id = fetch->session_id;
   g_autoptr(GHashTable) seen_messages = id_set ();
@@ -780,10 +820,12 @@ apply_messages (OcgSync    *self,
 
   /* Messages removed while we were away */
   messages = ocg_store_get_messages (self->store, session_id);
-  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+  for (guint i = 0; remove_missing && i < g_list_model_get_n_items (messages); i++)
     {
       const char *id = ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (messages), i));
 
+      if (keep_before != NULL && strcmp (id, keep_before) < 0)
+        continue;
       if (!g_hash_table_contains (seen_messages, id) && touched_since (self, id, fetch->since) == TOUCH_NONE)
         g_ptr_array_add (gone, g_strdup (id));
     }
@@ -805,18 +847,40 @@ on_messages_fetched (GObject      *source,
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *page = json_node_get_array (node);
+      gboolean more = cursor != NULL && *cursor != '\0' && json_array_get_length (page) > 0;
 
       g_ptr_array_add (mf->pages, json_array_ref (page));
-      if (cursor != NULL && *cursor != '\0' && json_array_get_length (page) > 0 &&
-          g_hash_table_contains (self->tracked, fetch->session_id))
+      if (more && mf->limit == 0 && g_hash_table_contains (self->tracked, fetch->session_id))
         {
           ocg_client_list_messages_async (self->client, fetch->session_id, 0, cursor,
                                           self->cancellable, on_messages_fetched, mf);
           return;
         }
       if (g_hash_table_contains (self->tracked, fetch->session_id))
-        apply_messages (self, fetch, mf->pages);
+        {
+          const char *first = NULL;
+
+          if (more && json_array_get_length (page) > 0)
+            first = ocg_json_get_string (json_array_get_object_element (page, 0), "info.id");
+          apply_messages (self, fetch, mf->pages, !mf->older, more ? first : NULL);
+
+          if (mf->limit > 0)
+            {
+              History *history = history_for (self, fetch->session_id);
+
+              /* A refetch of the newest messages says nothing of older ones */
+              if (mf->older || history->cursor == NULL || !more)
+                {
+                  g_free (history->cursor);
+                  history->cursor = more ? g_strdup (cursor) : NULL;
+                }
+              if (mf->older)
+                history->loading = FALSE;
+            }
+        }
     }
+  else if (mf->older)
+    history_for (self, fetch->session_id)->loading = FALSE;
 
   g_ptr_array_unref (mf->pages);
   g_free (mf);
@@ -831,7 +895,11 @@ fetch_session_data (OcgSync    *self,
 
   mf->fetch = fetch_new (self, session_id);
   mf->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_array_unref);
-  ocg_client_list_messages_async (self->client, session_id, 0, NULL, self->cancellable,
+  /* The monitor mirrors everything; the app the newest page, or as many
+   * messages as it already shows */
+  if (!self->mirror_all)
+    mf->limit = MAX (PAGE_SIZE, g_list_model_get_n_items (ocg_store_get_messages (self->store, session_id)));
+  ocg_client_list_messages_async (self->client, session_id, mf->limit, NULL, self->cancellable,
                                   on_messages_fetched, mf);
   ocg_client_session_todo_async (self->client, session_id, self->cancellable,
                                  on_todo_fetched, fetch_new (self, session_id));
@@ -891,6 +959,7 @@ ocg_sync_finalize (GObject *object)
   OcgSync *self = OCG_SYNC (object);
 
   g_clear_pointer (&self->tracked, g_hash_table_unref);
+  g_clear_pointer (&self->history, g_hash_table_unref);
   g_clear_pointer (&self->touched, g_hash_table_unref);
   g_clear_pointer (&self->malformed_logged, g_hash_table_unref);
 
@@ -946,6 +1015,7 @@ static void
 ocg_sync_init (OcgSync *self)
 {
   self->tracked = id_set ();
+  self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, history_free);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->malformed_logged = id_set ();
 }
@@ -1062,4 +1132,43 @@ ocg_sync_get_n_malformed (OcgSync *self)
 {
   g_return_val_if_fail (OCG_IS_SYNC (self), 0);
   return self->n_malformed;
+}
+
+/* Whether @session_id has messages older than those in the store */
+gboolean
+ocg_sync_has_older (OcgSync    *self,
+                    const char *session_id)
+{
+  History *history;
+
+  g_return_val_if_fail (OCG_IS_SYNC (self), FALSE);
+
+  history = session_id != NULL ? g_hash_table_lookup (self->history, session_id) : NULL;
+  return history != NULL && history->cursor != NULL;
+}
+
+/* Fetches the page of messages before the oldest one in the store */
+void
+ocg_sync_load_older (OcgSync    *self,
+                     const char *session_id)
+{
+  History *history;
+  MessagesFetch *mf;
+
+  g_return_if_fail (OCG_IS_SYNC (self));
+  g_return_if_fail (session_id != NULL);
+
+  history = g_hash_table_lookup (self->history, session_id);
+  if (history == NULL || history->cursor == NULL || history->loading ||
+      self->client == NULL || self->cancellable == NULL)
+    return;
+
+  history->loading = TRUE;
+  mf = g_new0 (MessagesFetch, 1);
+  mf->fetch = fetch_new (self, session_id);
+  mf->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_array_unref);
+  mf->limit = PAGE_SIZE;
+  mf->older = TRUE;
+  ocg_client_list_messages_async (self->client, session_id, PAGE_SIZE, history->cursor, self->cancellable,
+                                  on_messages_fetched, mf);
 }
