@@ -137,6 +137,7 @@ update_composer (OcgWindow *self)
   ocg_composer_set_disabled_reason (composer, reason);
   ocg_composer_set_busy (composer, self->session != NULL &&
                                    g_strcmp0 (ocg_session_get_status (self->session), "idle") != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", ocg_composer_get_busy (composer));
 }
 
 static void
@@ -647,6 +648,14 @@ send_action (GtkWidget  *widget,
 }
 
 static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  on_composer_stop (OCG_COMPOSER (OCG_WINDOW (widget)->composer), OCG_WINDOW (widget));
+}
+
+static void
 retry_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -859,6 +868,7 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.rename-session", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "win.delete-session", NULL, delete_action);
 
@@ -866,6 +876,8 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.send", NULL);
+  /* Only while the agent works (the action is disabled otherwise) */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.stop", NULL);
 }
 
 static void
