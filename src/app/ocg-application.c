@@ -13,11 +13,16 @@
 
 #include "ocg-application.h"
 #include "ocg-resources.h"
+#include "ocg-welcome.h"
 #include "ocg-window.h"
+
+#define MAX_RECENT 12
 
 struct _OcgApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;  /* NULL when the schema is not installed */
 };
 
 G_DEFINE_FINAL_TYPE (OcgApplication, ocg_application, ADW_TYPE_APPLICATION)
@@ -42,6 +47,32 @@ find_window (OcgApplication *self,
   return NULL;
 }
 
+/* The most recent first, each once */
+static void
+remember_project (OcgApplication *self,
+                  const char     *directory)
+{
+  g_auto(GStrv) old = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  if (self->settings == NULL || directory == NULL)
+    return;
+
+  old = g_settings_get_strv (self->settings, "recent-projects");
+  builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, directory);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
+    if (g_strcmp0 (old[i], directory) != 0)
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-projects", (const char * const *) recent);
+}
+
 static void
 open_project (OcgApplication *self,
               const char     *server,
@@ -49,7 +80,18 @@ open_project (OcgApplication *self,
               const char     *password,
               const char     *directory)
 {
-  OcgWindow *window = find_window (self, server, directory);
+  OcgWindow *window;
+  g_autofree char *default_server = NULL;
+
+  if (server == NULL && self->settings != NULL)
+    {
+      default_server = g_settings_get_string (self->settings, "default-server");
+      if (*default_server != '\0')
+        server = default_server;
+    }
+
+  window = find_window (self, server, directory);
+  remember_project (self, directory);
 
   if (window == NULL)
     {
@@ -126,15 +168,32 @@ ocg_application_command_line (GApplication            *app,
 }
 
 static void
+on_welcome_open (OcgWelcome     *welcome,
+                 const char     *directory,
+                 OcgApplication *self)
+{
+  open_project (self, NULL, NULL, NULL, directory);
+  gtk_window_destroy (GTK_WINDOW (welcome));
+}
+
+/* From the launcher: no project yet, so the welcome window asks for one */
+static void
 ocg_application_activate (GApplication *app)
 {
+  OcgApplication *self = OCG_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_auto(GStrv) recent = NULL;
 
   if (window != NULL)
-    gtk_window_present (window);
-  else
-    open_project (OCG_APPLICATION (app), g_getenv ("OPENCODE_SERVER_URL"), NULL,
-                  g_getenv ("OPENCODE_SERVER_PASSWORD"), g_get_current_dir ());
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  recent = self->settings != NULL ? g_settings_get_strv (self->settings, "recent-projects") : NULL;
+  window = GTK_WINDOW (ocg_welcome_new (GTK_APPLICATION (app), (const char * const *) recent));
+  g_signal_connect (window, "open-project", G_CALLBACK (on_welcome_open), self);
+  gtk_window_present (window);
 }
 
 static void
@@ -149,9 +208,19 @@ ocg_application_shutdown (GApplication *app)
 }
 
 static void
+ocg_application_dispose (GObject *object)
+{
+  g_clear_object (&OCG_APPLICATION (object)->settings);
+
+  G_OBJECT_CLASS (ocg_application_parent_class)->dispose (object);
+}
+
+static void
 ocg_application_class_init (OcgApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ocg_application_dispose;
 
   app_class->activate = ocg_application_activate;
   app_class->command_line = ocg_application_command_line;
@@ -243,6 +312,21 @@ on_preferences (GSimpleAction *action,
   g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_color_scheme_changed), NULL);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), drop_down);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  if (OCG_APPLICATION (user_data)->settings != NULL)
+    {
+      GtkWidget *toggle = gtk_switch_new ();
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Show the steps of finished turns"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Otherwise a finished turn shows a one-line summary"));
+      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+      g_settings_bind (OCG_APPLICATION (user_data)->settings, "timeline-expanded", toggle, "active",
+                       G_SETTINGS_BIND_DEFAULT);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
   if (OCG_IS_WINDOW (parent))
@@ -265,13 +349,34 @@ on_preferences (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* A notification was clicked: show that session */
+static void
+on_open_session (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  const char *directory, *session_id;
+
+  g_variant_get (parameter, "(&s&s)", &directory, &session_id);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL; l = l->next)
+    if (OCG_IS_WINDOW (l->data) &&
+        g_strcmp0 (ocg_connection_get_directory (ocg_window_get_connection (l->data)), directory) == 0)
+      {
+        ocg_window_open_session (l->data, session_id);
+        gtk_window_present (l->data);
+        return;
+      }
+}
+
 static void
 ocg_application_init (OcgApplication *self)
 {
+  GSettingsSchema *schema;
   static const GActionEntry actions[] = {
     { "quit", on_quit },
     { "about", on_about },
     { "preferences", on_preferences },
+    { "open-session", on_open_session, "(ss)" },
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
@@ -285,6 +390,15 @@ ocg_application_init (OcgApplication *self)
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+
+  /* Run from the build tree the schema may not be installed: then nothing
+   * is remembered, and nothing fails */
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APPLICATION_ID, TRUE);
+  if (schema != NULL)
+    {
+      self->settings = g_settings_new_full (schema, NULL, NULL);
+      g_settings_schema_unref (schema);
+    }
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   g_application_add_main_option_entries (G_APPLICATION (self), options);
@@ -299,4 +413,12 @@ ocg_application_new (void)
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/io/github/opencodegtk/OpencodeGtk",
                        NULL);
+}
+
+/* The app's settings, or %NULL when its schema is not installed */
+GSettings *
+ocg_application_get_settings (OcgApplication *self)
+{
+  g_return_val_if_fail (OCG_IS_APPLICATION (self), NULL);
+  return self->settings;
 }

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 #define OCG_TYPE_APPLICATION (ocg_application_get_type ())
 G_DECLARE_FINAL_TYPE (OcgApplication, ocg_application, OCG, APPLICATION, AdwApplication)
 
-OcgApplication *ocg_application_new (void);
+OcgApplication *ocg_application_new          (void);
+GSettings      *ocg_application_get_settings (OcgApplication *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ocg-application.h"
 #include "ocg-json.h"
 #include "ocg-timeline.h"
 #include "ocg-turn-row.h"
@@ -498,8 +499,14 @@ ocg_turn_row_new (OcgStore          *store,
 
   if (section == OCG_TURN_ROW_HEAD)
     {
+      GApplication *app = g_application_get_default ();
+
       self->timeline = ocg_timeline_new (store);
       g_signal_connect (self->timeline, "open-session", G_CALLBACK (on_open_session), self);
+      /* Finished turns show their steps or a summary, as the user prefers */
+      if (OCG_IS_APPLICATION (app) && ocg_application_get_settings (OCG_APPLICATION (app)) != NULL)
+        g_settings_bind (ocg_application_get_settings (OCG_APPLICATION (app)), "timeline-expanded",
+                         self->timeline, "expanded", G_SETTINGS_BIND_GET);
       gtk_box_append (GTK_BOX (self->box), self->timeline);
       g_object_unref (g_object_ref_sink (self->error));
       g_object_unref (g_object_ref_sink (self->footer));

@@ -29,6 +29,8 @@ struct _OcgWindow
   char                 *session_id;
   OcgSession           *session;       /* followed for busy and title */
   GHashTable           *pending_texts; /* message id -> text, until the send succeeds */
+  GHashTable           *was_busy;      /* session ids that were busy, for notifications */
+  GSettings            *settings;      /* NULL without an installed schema */
   guint                 countdown_id;
 
   /* Template widgets */
@@ -803,11 +805,117 @@ on_folded_changed (OcgWindow *self)
                                  self->session_id != NULL ? self->content_box : self->sidebar_box);
 }
 
+/* Notifications: when a turn ends, fails, or waits for the user while the
+ * window is not in front */
+static void
+notify_user (OcgWindow  *self,
+             const char *session_id,
+             const char *kind,
+             const char *title)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  OcgSession *session = ocg_store_lookup_session (self->store, session_id);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+  const char *body;
+
+  if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  body = session != NULL && ocg_session_get_title (session) != NULL ? ocg_session_get_title (session) : project_name (self);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.open-session", "(ss)",
+                                                ocg_connection_get_directory (self->connection) ?: "",
+                                                session_id);
+  id = g_strdup_printf ("%s-%s", kind, session_id);
+  g_application_send_notification (app, id, notification);
+}
+
+static void
+on_session_data_changed (OcgStore   *store,
+                         const char *session_id,
+                         const char *what,
+                         OcgWindow  *self)
+{
+  OcgSession *session = ocg_store_lookup_session (store, session_id);
+
+  /* Subagents report through their parent */
+  if (session != NULL && ocg_session_get_parent_id (session) != NULL)
+    return;
+
+  if (g_str_equal (what, "status"))
+    {
+      gboolean busy = ocg_store_get_status (store, session_id) != NULL;
+      gboolean was = g_hash_table_contains (self->was_busy, session_id);
+
+      if (busy && !was)
+        g_hash_table_add (self->was_busy, g_strdup (session_id));
+      else if (!busy && was)
+        {
+          g_hash_table_remove (self->was_busy, session_id);
+          if (ocg_store_get_error (store, session_id) == NULL)
+            notify_user (self, session_id, "done", _("The agent has finished"));
+        }
+    }
+  else if (g_str_equal (what, "error") && ocg_store_get_error (store, session_id) != NULL)
+    notify_user (self, session_id, "error", _("The agent stopped with an error"));
+  else if (g_str_equal (what, "permission") || g_str_equal (what, "question"))
+    {
+      GListModel *requests = ocg_store_get_requests (store, g_str_equal (what, "permission") ? OCG_REQUEST_PERMISSION
+                                                                                              : OCG_REQUEST_QUESTION,
+                                                     session_id);
+
+      if (g_list_model_get_n_items (requests) > 0)
+        notify_user (self, session_id, what,
+                     g_str_equal (what, "permission") ? _("The agent needs your permission")
+                                                      : _("The agent has a question"));
+    }
+}
+
+static void
+on_permission_in_child (OcgStore   *store,
+                        const char *session_id,
+                        const char *what,
+                        OcgWindow  *self)
+{
+  OcgSession *session = ocg_store_lookup_session (store, session_id);
+  const char *parent = session != NULL ? ocg_session_get_parent_id (session) : NULL;
+
+  /* A subagent's request: tell the user about its root session */
+  if (parent != NULL && (g_str_equal (what, "permission") || g_str_equal (what, "question")) &&
+      g_list_model_get_n_items (ocg_store_get_requests (store, g_str_equal (what, "permission")
+                                                               ? OCG_REQUEST_PERMISSION : OCG_REQUEST_QUESTION,
+                                                        session_id)) > 0)
+    notify_user (self, parent, what,
+                 g_str_equal (what, "permission") ? _("The agent needs your permission")
+                                                  : _("The agent has a question"));
+}
+
+static gboolean
+on_close_request (GtkWindow *window,
+                  OcgWindow *self)
+{
+  int width, height;
+
+  if (self->settings != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  return FALSE;
+}
+
 static void
 ocg_window_dispose (GObject *object)
 {
   OcgWindow *self = OCG_WINDOW (object);
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->settings);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);
@@ -828,6 +936,7 @@ ocg_window_finalize (GObject *object)
 
   g_free (self->session_id);
   g_hash_table_unref (self->pending_texts);
+  g_hash_table_unref (self->was_busy);
 
   G_OBJECT_CLASS (ocg_window_parent_class)->finalize (object);
 }
@@ -884,6 +993,7 @@ static void
 ocg_window_init (OcgWindow *self)
 {
   self->pending_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->was_busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -926,6 +1036,20 @@ ocg_window_new (OcgApplication *application,
   gtk_box_append (GTK_BOX (self->chat_box), clamp);
 
   g_signal_connect (connection, "notify", G_CALLBACK (on_connection_notify), self);
+  g_signal_connect (self->store, "session-data-changed", G_CALLBACK (on_session_data_changed), self);
+  g_signal_connect (self->store, "session-data-changed", G_CALLBACK (on_permission_in_child), self);
+
+  /* The size it had last time */
+  if (application != NULL && (self->settings = ocg_application_get_settings (application)) != NULL)
+    {
+      g_object_ref (self->settings);
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), self);
   g_signal_connect (ocg_store_get_sessions (self->store), "items-changed", G_CALLBACK (on_sessions_changed), self);
 
   ocg_window_open_session (self, NULL);
