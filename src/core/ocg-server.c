@@ -15,6 +15,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #define START_TIMEOUT_SECONDS 60
 #define STOP_GRACE_MS 3000
@@ -331,6 +332,8 @@ ocg_server_start_async (OcgServer           *self,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_cwd (launcher, self->directory);
+  /* Its own process group, so that stopping it stops what it started too */
+  g_subprocess_launcher_set_child_setup (launcher, (GSpawnChildSetupFunc) (void (*) (void)) setsid, NULL, NULL);
 
   if (in_flatpak ())
     {
@@ -375,13 +378,28 @@ ocg_server_start_finish (OcgServer     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The server and whatever it started (it leads its own process group) */
+static void
+signal_group (GSubprocess *process,
+              int          signum)
+{
+  const char *identifier = g_subprocess_get_identifier (process);
+  pid_t pid;
+
+  /* Once reaped, the id may belong to someone else */
+  if (identifier == NULL)
+    return;
+  pid = (pid_t) g_ascii_strtoll (identifier, NULL, 10);
+  if (pid <= 0 || kill (-pid, signum) != 0)
+    g_subprocess_send_signal (process, signum);
+}
+
 static void
 on_kill_timeout (gpointer user_data)
 {
   GSubprocess *process = user_data;
 
-  if (g_subprocess_get_identifier (process) != NULL)
-    g_subprocess_force_exit (process);
+  signal_group (process, SIGKILL);
   g_object_unref (process);
 }
 
@@ -404,7 +422,7 @@ ocg_server_stop (OcgServer *self)
 
   self->stopping = TRUE;
   process = g_steal_pointer (&self->process);
-  g_subprocess_send_signal (process, SIGTERM);
+  signal_group (process, SIGTERM);
 
   {
     gint64 deadline = g_get_monotonic_time () + (gint64) STOP_GRACE_MS * 1000;
@@ -417,7 +435,7 @@ ocg_server_stop (OcgServer *self)
       }
   }
   if (g_subprocess_get_identifier (process) != NULL)
-    g_subprocess_force_exit (process);
+    signal_group (process, SIGKILL);
   g_timeout_add_once (STOP_GRACE_MS, on_kill_timeout, process);
 
   if (self->running)
@@ -549,4 +567,16 @@ ocg_server_get_log_tail (OcgServer *self)
 {
   g_return_val_if_fail (OCG_IS_SERVER (self), NULL);
   return self->log_tail->str;
+}
+
+/* The server's process id (it leads its own process group), 0 when none */
+int
+ocg_server_get_pid (OcgServer *self)
+{
+  const char *identifier;
+
+  g_return_val_if_fail (OCG_IS_SERVER (self), 0);
+
+  identifier = self->process != NULL ? g_subprocess_get_identifier (self->process) : NULL;
+  return identifier != NULL ? (int) g_ascii_strtoll (identifier, NULL, 10) : 0;
 }

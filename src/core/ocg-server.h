@@ -36,5 +36,6 @@ const char *ocg_server_get_url       (OcgServer           *self);
 const char *ocg_server_get_password  (OcgServer           *self);
 const char *ocg_server_get_directory (OcgServer           *self);
 const char *ocg_server_get_log_tail  (OcgServer           *self);
+int         ocg_server_get_pid       (OcgServer           *self);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "app-test-util.h"
+
+#include <adwaita.h>
 #include "fake-server.h"
 #include "ocg-chat-view.h"
 #include "ocg-composer.h"
@@ -475,11 +477,44 @@ test_reconnect_keeps_transcript (Fixture       *fixture,
   g_assert_null (app_test_find_label (GTK_WIDGET (composer), "Not connected"));
 }
 
+static gboolean
+is_missing (gpointer data)
+{
+  return ocg_connection_get_state (data) == OCG_CONNECTION_SERVER_MISSING;
+}
+
+static void
+test_missing_opencode_page (void)
+{
+  g_autoptr(OcgConnection) connection = ocg_connection_new_embedded ("/nonexistent/bin/opencode", "/tmp");
+  OcgWindow *window = ocg_window_new (NULL, connection);
+  GtkWidget *page;
+
+  gtk_window_present (GTK_WINDOW (window));
+  ocg_connection_start (connection);
+  g_assert_true (app_test_wait (is_missing, connection, 10000));
+  app_test_run_for (200);
+
+  /* The page says what is missing and how to get it, with a way to try again */
+  page = app_test_find_by_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, 0);
+  g_assert_nonnull (page);
+  g_assert_true (gtk_widget_get_mapped (page));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page)), ==, "opencode Is Not Installed");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "npm install -g opencode-ai"));
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (page), "Try Again"));
+  /* And sending is not offered */
+  g_assert_nonnull (app_test_find_label (ocg_window_get_composer (window), "Not connected"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   app_test_init (&argc, &argv);
+
+  g_test_add_func ("/window/missing-opencode-page", test_missing_opencode_page);
 
 #define ADD(path, fn) g_test_add ("/window/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("sidebar-order-and-nesting", test_sidebar_order_and_nesting);
