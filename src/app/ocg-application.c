@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "ocg-application.h"
+#include "ocg-keyring.h"
+#include "ocg-preferences.h"
 #include "ocg-resources.h"
 #include "ocg-welcome.h"
 #include "ocg-window.h"
@@ -74,24 +76,13 @@ remember_project (OcgApplication *self,
 }
 
 static void
-open_project (OcgApplication *self,
-              const char     *server,
-              const char     *username,
-              const char     *password,
-              const char     *directory)
+open_window (OcgApplication *self,
+             const char     *server,
+             const char     *username,
+             const char     *password,
+             const char     *directory)
 {
-  OcgWindow *window;
-  g_autofree char *default_server = NULL;
-
-  if (server == NULL && self->settings != NULL)
-    {
-      default_server = g_settings_get_string (self->settings, "default-server");
-      if (*default_server != '\0')
-        server = default_server;
-    }
-
-  window = find_window (self, server, directory);
-  remember_project (self, directory);
+  OcgWindow *window = find_window (self, server, directory);
 
   if (window == NULL)
     {
@@ -105,6 +96,67 @@ open_project (OcgApplication *self,
       ocg_connection_start (connection);
     }
   gtk_window_present (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  OcgApplication *self;
+  char           *server;
+  char           *directory;
+} Pending;
+
+static void
+on_password (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = ocg_keyring_lookup_finish (result, &error);
+
+  /* Without a keyring the server may still need no password: try */
+  if (error != NULL)
+    g_message ("No password from the keyring for %s: %s", pending->server, error->message);
+  open_window (pending->self, pending->server, NULL, password, pending->directory);
+  g_application_release (G_APPLICATION (pending->self));
+  g_object_unref (pending->self);
+  g_free (pending->server);
+  g_free (pending->directory);
+  g_free (pending);
+}
+
+/* @server: %NULL for the default server (Preferences), whose password is in
+ * the keyring */
+static void
+open_project (OcgApplication *self,
+              const char     *server,
+              const char     *username,
+              const char     *password,
+              const char     *directory)
+{
+  g_autofree char *default_server = NULL;
+
+  remember_project (self, directory);
+
+  if (server == NULL && self->settings != NULL)
+    {
+      default_server = g_settings_get_string (self->settings, "default-server");
+      if (*default_server != '\0' && find_window (self, default_server, directory) == NULL)
+        {
+          Pending *pending = g_new0 (Pending, 1);
+
+          pending->self = g_object_ref (self);
+          pending->server = g_strdup (default_server);
+          pending->directory = g_strdup (directory);
+          g_application_hold (G_APPLICATION (self));
+          ocg_keyring_lookup_async (default_server, NULL, on_password, pending);
+          return;
+        }
+      if (*default_server != '\0')
+        server = default_server;
+    }
+
+  open_window (self, server, username, password, directory);
 }
 
 static const char *
@@ -258,94 +310,17 @@ on_about (GSimpleAction *action,
 }
 
 static void
-on_color_scheme_changed (GtkDropDown    *drop_down,
-                         GParamSpec     *pspec,
-                         gpointer        user_data)
-{
-  static const AdwColorScheme schemes[] = {
-    ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK,
-  };
-  guint selected = gtk_drop_down_get_selected (drop_down);
-
-  if (selected < G_N_ELEMENTS (schemes))
-    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), schemes[selected]);
-}
-
-static GtkWidget *
-info_row (const char *title,
-          const char *value)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL ? value : _("None"));
-  return row;
-}
-
-static void
 on_preferences (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
-  GtkWidget *window = adw_preferences_window_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group, *row, *drop_down;
-  static const char *schemes[] = { N_("Follow System"), N_("Light"), N_("Dark"), NULL };
-  const char *translated[4];
-  AdwColorScheme current = adw_style_manager_get_color_scheme (adw_style_manager_get_default ());
-
-  for (guint i = 0; i < 4; i++)
-    translated[i] = schemes[i] != NULL ? _(schemes[i]) : NULL;
+  OcgApplication *self = OCG_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *window = ocg_preferences_new (self->settings,
+                                           OCG_IS_WINDOW (parent) ? ocg_window_get_connection (OCG_WINDOW (parent)) : NULL);
 
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Appearance"));
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Style"));
-  drop_down = gtk_drop_down_new_from_strings (translated);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down),
-                              current == ADW_COLOR_SCHEME_FORCE_LIGHT ? 1 : current == ADW_COLOR_SCHEME_FORCE_DARK ? 2 : 0);
-  gtk_widget_set_valign (drop_down, GTK_ALIGN_CENTER);
-  g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_color_scheme_changed), NULL);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), drop_down);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-
-  if (OCG_APPLICATION (user_data)->settings != NULL)
-    {
-      GtkWidget *toggle = gtk_switch_new ();
-
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Show the steps of finished turns"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Otherwise a finished turn shows a one-line summary"));
-      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-      g_settings_bind (OCG_APPLICATION (user_data)->settings, "timeline-expanded", toggle, "active",
-                       G_SETTINGS_BIND_DEFAULT);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-    }
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  if (OCG_IS_WINDOW (parent))
-    {
-      OcgConnection *connection = ocg_window_get_connection (OCG_WINDOW (parent));
-
-      group = adw_preferences_group_new ();
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("This Window"));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                 info_row (_("Server"), ocg_connection_get_url (connection)));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                 info_row (_("Started by Opencode GTK"),
-                                           ocg_connection_is_embedded (connection) ? _("Yes") : _("No")));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                 info_row (_("Project folder"), ocg_connection_get_directory (connection)));
-      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-    }
-
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
   gtk_window_present (GTK_WINDOW (window));
 }
 

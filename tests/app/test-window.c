@@ -12,6 +12,7 @@
 #include "ocg-composer.h"
 #include "ocg-json.h"
 #include "ocg-markdown-view.h"
+#include "ocg-preferences.h"
 #include "ocg-prompt-dock.h"
 #include "ocg-sidebar.h"
 #include "ocg-timeline.h"
@@ -508,11 +509,102 @@ test_missing_opencode_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+on_tested (OcgPreferences *prefs,
+           gboolean       *done)
+{
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static const char *
+test_server (OcgPreferences *prefs,
+             const char     *url,
+             const char     *password)
+{
+  gboolean done = FALSE;
+  gulong id = g_signal_connect (prefs, "tested", G_CALLBACK (on_tested), &done);
+
+  ocg_preferences_test_server (prefs, url, password);
+  g_assert_true (app_test_wait (is_true, &done, 20000));
+  g_signal_handler_disconnect (prefs, id);
+  return ocg_preferences_get_test_result (prefs);
+}
+
+/* Answers every connection in plain text at once: a TLS client fails its
+ * handshake right away */
+static gboolean
+on_plain_incoming (GSocketService    *service,
+                   GSocketConnection *connection,
+                   GObject           *source,
+                   gpointer           data)
+{
+  static const char answer[] = "HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             answer, strlen (answer), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+test_preferences_server_check (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autofree char *url = fake_server_get_url (server);
+  GtkWidget *prefs = ocg_preferences_new (NULL, NULL);
+  g_autoptr(GSocket) socket = NULL;
+  g_autofree char *closed = NULL;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+
+  fake_server_set (server, "/global/health", "{\"healthy\":true,\"version\":\"1.18.33\"}");
+  g_assert_cmpstr (test_server (OCG_PREFERENCES (prefs), url, "right"), ==, "Connected to opencode 1.18.33");
+
+  fake_server_set_status (server, "/global/health", 401, "");
+  g_assert_cmpstr (test_server (OCG_PREFERENCES (prefs), url, "wrong"), ==, "The server refused the password");
+
+  /* A port where nothing listens */
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+    bound = g_socket_get_local_address (socket, NULL);
+    closed = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  }
+  g_assert_true (g_str_has_prefix (test_server (OCG_PREFERENCES (prefs), closed, NULL), "The server cannot be reached"));
+
+  /* TLS spoken to a server that does not */
+  {
+    g_autoptr(GSocketService) plain = g_socket_service_new ();
+    guint16 port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (plain), NULL, NULL);
+    g_autofree char *tls_url = g_strdup_printf ("https://127.0.0.1:%u", port);
+
+    g_signal_connect (plain, "incoming", G_CALLBACK (on_plain_incoming), NULL);
+    g_socket_service_start (plain);
+    g_assert_true (g_str_has_prefix (test_server (OCG_PREFERENCES (prefs), tls_url, NULL), "The secure connection failed"));
+    g_socket_service_stop (plain);
+  }
+
+  g_assert_true (g_str_has_prefix (test_server (OCG_PREFERENCES (prefs), "example.org", NULL), "Enter an address"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   app_test_init (&argc, &argv);
+
+  g_test_add_func ("/preferences/server-check", test_preferences_server_check);
 
   g_test_add_func ("/window/missing-opencode-page", test_missing_opencode_page);
 
