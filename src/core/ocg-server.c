@@ -80,7 +80,22 @@ ocg_server_find_opencode (void)
     return g_strdup (env);
 
   if (in_flatpak ())
-    return g_strdup ("opencode");  /* on the host's PATH */
+    {
+      /* The host's: on its PATH, or the copy the run command installs */
+      static const char probe[] =
+        "command -v opencode || { f=\"${XDG_CACHE_HOME:-$HOME/.cache}/opencode-gtk/opencode-"
+        OPENCODE_VERSION "/node_modules/opencode-linux-x64/bin/opencode\"; [ -x \"$f\" ] && echo \"$f\"; }";
+      const char *argv[] = { "flatpak-spawn", "--host", "sh", "-lc", probe, NULL };
+      g_autofree char *out = NULL;
+      int status = 0;
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                         NULL, NULL, &out, NULL, &status, NULL) ||
+          !g_spawn_check_wait_status (status, NULL) || out == NULL)
+        return NULL;
+      g_strstrip (out);
+      return *out != '\0' ? g_steal_pointer (&out) : NULL;
+    }
 
   if ((found = g_find_program_in_path ("opencode")) != NULL)
     return found;
@@ -330,7 +345,8 @@ ocg_server_start_async (OcgServer           *self,
   self->health_attempts = 0;
   self->stopping = FALSE;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                                        (in_flatpak () ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0));
   g_subprocess_launcher_set_cwd (launcher, self->directory);
   /* Its own process group, so that stopping it stops what it started too */
   g_subprocess_launcher_set_child_setup (launcher, (GSpawnChildSetupFunc) (void (*) (void)) setsid, NULL, NULL);
@@ -341,7 +357,11 @@ ocg_server_start_async (OcgServer           *self,
       g_ptr_array_add (argv, g_strdup ("--host"));
       g_ptr_array_add (argv, g_strdup ("--watch-bus"));
       g_ptr_array_add (argv, g_strdup_printf ("--directory=%s", self->directory));
-      g_ptr_array_add (argv, g_strdup_printf ("--env=OPENCODE_SERVER_PASSWORD=%s", self->password));
+      /* Not on a command line, where any user on the host could read it:
+       * the password goes through standard input */
+      g_ptr_array_add (argv, g_strdup ("sh"));
+      g_ptr_array_add (argv, g_strdup ("-c"));
+      g_ptr_array_add (argv, g_strdup ("IFS= read -r OPENCODE_SERVER_PASSWORD && export OPENCODE_SERVER_PASSWORD && exec \"$0\" \"$@\""));
     }
   else
     g_subprocess_launcher_setenv (launcher, "OPENCODE_SERVER_PASSWORD", self->password, TRUE);
@@ -360,6 +380,15 @@ ocg_server_start_async (OcgServer           *self,
       g_task_return_new_error (task, OCG_SERVER_ERROR, OCG_SERVER_ERROR_NOT_FOUND,
                                "Cannot run %s: %s", self->opencode, error->message);
       return;
+    }
+
+  if (in_flatpak ())
+    {
+      GOutputStream *in = g_subprocess_get_stdin_pipe (self->process);
+      g_autofree char *line = g_strconcat (self->password, "\n", NULL);
+
+      g_output_stream_write_all (in, line, strlen (line), NULL, NULL, NULL);
+      g_output_stream_close (in, NULL, NULL);
     }
 
   self->start_task = g_steal_pointer (&task);
