@@ -9,7 +9,9 @@
  */
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 
 #include "ocg-application.h"
 #include "ocg-keyring.h"
@@ -248,6 +250,25 @@ ocg_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* Killed politely (a session ending, Ctrl+C in a terminal): quit the normal
+ * way, which stops the servers we started */
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ocg_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (ocg_application_parent_class)->startup (app);
+
+  g_unix_signal_add (SIGTERM, on_quit_signal, app);
+  g_unix_signal_add (SIGINT, on_quit_signal, app);
+  g_unix_signal_add (SIGHUP, on_quit_signal, app);
+}
+
 static void
 ocg_application_shutdown (GApplication *app)
 {
@@ -276,6 +297,7 @@ ocg_application_class_init (OcgApplicationClass *klass)
 
   app_class->activate = ocg_application_activate;
   app_class->command_line = ocg_application_command_line;
+  app_class->startup = ocg_application_startup;
   app_class->shutdown = ocg_application_shutdown;
 
   /* The resources live in a static library: make sure they are linked in */

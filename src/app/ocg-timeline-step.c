@@ -1468,15 +1468,16 @@ build_read (OcgTimelineStep *self,
   gint64 limit = ocg_json_get_int (json, "state.input.limit", 0);
   g_autofree char *range = NULL;
 
+  /* Line numbers fit an int; a format gettext can extract */
   if (start > 0 && end >= start && total > 0)
-    range = g_strdup_printf (_("Lines %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT),
-                             start, end, total);
+    range = g_strdup_printf (_("Lines %d–%d of %d"), (int) start, (int) end, (int) total);
   else if (offset > 0 && limit > 0)
-    range = g_strdup_printf (_("%" G_GINT64_FORMAT " lines from line %" G_GINT64_FORMAT), limit, offset);
+    range = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d line from line %d", "%d lines from line %d", (gulong) limit),
+                             (int) limit, (int) offset);
   else if (offset > 0)
-    range = g_strdup_printf (_("From line %" G_GINT64_FORMAT), offset);
+    range = g_strdup_printf (_("From line %d"), (int) offset);
   else if (limit > 0)
-    range = g_strdup_printf (_("First %" G_GINT64_FORMAT " lines"), limit);
+    range = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "First line", "First %d lines", (gulong) limit), (int) limit);
 
   if (path != NULL)
     {

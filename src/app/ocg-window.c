@@ -869,7 +869,7 @@ on_session_data_changed (OcgStore   *store,
       if (g_list_model_get_n_items (requests) > 0)
         notify_user (self, session_id, what,
                      g_str_equal (what, "permission") ? _("The agent needs your permission")
-                                                      : _("The agent has a question"));
+                                                      : _("The agent asks you something"));
     }
 }
 
@@ -889,7 +889,7 @@ on_permission_in_child (OcgStore   *store,
                                                         session_id)) > 0)
     notify_user (self, parent, what,
                  g_str_equal (what, "permission") ? _("The agent needs your permission")
-                                                  : _("The agent has a question"));
+                                                  : _("The agent asks you something"));
 }
 
 static gboolean
