@@ -1053,6 +1053,7 @@ ocg_window_new (OcgApplication *application,
   g_signal_connect (ocg_store_get_sessions (self->store), "items-changed", G_CALLBACK (on_sessions_changed), self);
 
   ocg_window_open_session (self, NULL);
+  update_title (self);
   update_connection (self);
   gtk_widget_grab_focus (self->composer);
   return self;

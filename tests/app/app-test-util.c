@@ -17,6 +17,8 @@ app_test_init (int    *argc,
   adw_init ();
   /* The resources live in a static library: make sure they are linked in */
   (void) ocg_get_resource ();
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/opencodegtk/OpencodeGtk/icons");
   {
     g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
 

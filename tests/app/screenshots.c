@@ -6,9 +6,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "app-test-util.h"
+
+#include <adwaita.h>
 #include "fake-server.h"
 #include "ocg-json.h"
+#include "ocg-preferences.h"
 #include "ocg-timeline.h"
+#include "ocg-welcome.h"
 #include "ocg-window.h"
 
 #include <string.h>
@@ -28,12 +32,23 @@ save (GtkWidget  *widget,
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (outdir, name, NULL);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  GskRenderer *renderer;
+  int width, height;
 
-  app_test_run_for (600);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A new window needs a few frames before it has drawn anything */
+  for (guint tries = 0; tries < 10; tries++)
+    {
+      app_test_run_for (600);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node != NULL)
+        break;
+      snapshot = gtk_snapshot_new ();
+    }
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gdk_texture_save_to_png (texture, path);
   g_print ("%s\n", path);
@@ -192,5 +207,57 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   ocg_connection_stop (connection);
+
+  /* 6. The welcome window, with recent projects */
+  {
+    const char *recent[] = { g_get_tmp_dir (), g_get_home_dir (), NULL };
+    GtkWidget *welcome = ocg_welcome_new (NULL, recent);
+
+    gtk_window_set_default_size (GTK_WINDOW (welcome), 640, 620);
+    gtk_window_present (GTK_WINDOW (welcome));
+    save (welcome, "welcome.png");
+    gtk_window_destroy (GTK_WINDOW (welcome));
+  }
+
+  /* 7. Preferences, on the servers page, after a failed test */
+  {
+    g_autoptr(GSettingsSchema) schema =
+      g_settings_schema_source_lookup (g_settings_schema_source_get_default (), "io.github.opencodegtk.OpencodeGtk", TRUE);
+    g_autoptr(GSettings) settings = schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
+    const char *servers[] = { "http://192.0.2.10:4096", "https://opencode.example.org", NULL };
+    GtkWidget *prefs;
+
+    if (settings != NULL)
+      {
+        g_settings_set_strv (settings, "servers", servers);
+        g_settings_set_string (settings, "default-server", "");
+      }
+    prefs = ocg_preferences_new (settings, NULL);
+
+    gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 640);
+    gtk_window_present (GTK_WINDOW (prefs));
+    {
+      GtkWidget *pages = app_test_find_by_type (prefs, ADW_TYPE_PREFERENCES_PAGE, 1);
+
+      if (pages != NULL)
+        adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (pages));
+    }
+    fake_server_set_status (server, "/global/health", 401, "");
+    ocg_preferences_test_server (OCG_PREFERENCES (prefs), url, "wrong");
+    save (prefs, "preferences.png");
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
+
+  /* 8. No opencode anywhere */
+  {
+    g_autoptr(OcgConnection) missing = ocg_connection_new_embedded ("/nonexistent/bin/opencode", "/home/user/demo");
+    OcgWindow *page = ocg_window_new (NULL, missing);
+
+    gtk_window_set_default_size (GTK_WINDOW (page), 1000, 700);
+    gtk_window_present (GTK_WINDOW (page));
+    ocg_connection_start (missing);
+    save (GTK_WIDGET (page), "missing-opencode.png");
+    gtk_window_destroy (GTK_WINDOW (page));
+  }
   return 0;
 }
