@@ -11,7 +11,7 @@ ocg_packages_run=(
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   libjson-glib-dev libgtksourceview-5-dev libwebkitgtk-6.0-dev libmd4c-dev
-  libsecret-1-dev desktop-file-utils appstream nodejs npm
+  libsecret-1-dev desktop-file-utils appstream
 )
 ocg_packages_test=(
   "${ocg_packages_run[@]}"
@@ -47,6 +47,9 @@ ocg_install_opencode() {
     OPENCODE_BIN=$(command -v opencode)
   else
     if [ ! -x "$bin" ]; then
+      # npm may come with a Node.js that is not Debian's: only when it is
+      # missing altogether, Debian's
+      command -v npm >/dev/null 2>&1 || ocg_install_packages nodejs npm
       echo "Installing opencode-ai@$OPENCODE_VERSION from npm into $cache" >&2
       mkdir -p "$cache"
       npm install --prefix "$cache" --no-save --no-audit --no-fund --ignore-scripts \
