@@ -982,8 +982,6 @@ on_tick (gpointer data)
 
   self->tick_id = 0;
 
-  /* Changes that notify no property (a reasoning's end, a command's growing
-   * output) are picked up here, at most a second late. */
   update_header (self);
 
   update_ticking (self);
@@ -1921,7 +1919,12 @@ ocg_timeline_step_constructed (GObject *object)
   gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), kinds[self->kind].icon);
 
   if (self->part != NULL)
-    g_signal_connect_object (self->part, "notify", G_CALLBACK (on_part_notify), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (self->part, "notify", G_CALLBACK (on_part_notify), self, G_CONNECT_SWAPPED);
+      /* Every new version of the part (a command's growing output, say),
+       * also when no declared property changed */
+      g_signal_connect_object (self->part, "changed", G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
+    }
   update_header (self);
 }
 
