@@ -17,6 +17,7 @@
 #include "ocg-sidebar.h"
 #include "ocg-timeline.h"
 #include "ocg-turn-row.h"
+#include "ocg-application.h"
 #include "ocg-window.h"
 
 #include <string.h>
@@ -479,6 +480,13 @@ test_reconnect_keeps_transcript (Fixture       *fixture,
 }
 
 static gboolean
+is_connected_simple (gpointer data)
+{
+  return ocg_connection_get_state (data) == OCG_CONNECTION_CONNECTED &&
+         ocg_sync_get_synced (ocg_connection_get_sync (data));
+}
+
+static gboolean
 is_missing (gpointer data)
 {
   return ocg_connection_get_state (data) == OCG_CONNECTION_SERVER_MISSING;
@@ -598,11 +606,98 @@ test_preferences_server_check (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* A stand-in for GNOME Shell's notification service, recording what the
+ * app sends */
+static const char notifications_xml[] =
+  "<node><interface name='org.gtk.Notifications'>"
+  "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='a{sv}' direction='in'/></method>"
+  "<method name='RemoveNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/></method>"
+  "</interface></node>";
+
+static void
+on_notification_call (GDBusConnection       *connection,
+                      const char            *sender,
+                      const char            *path,
+                      const char            *interface,
+                      const char            *method,
+                      GVariant              *parameters,
+                      GDBusMethodInvocation *invocation,
+                      gpointer               user_data)
+{
+  GPtrArray *received = user_data;
+
+  if (g_str_equal (method, "AddNotification"))
+    {
+      const char *app_id, *id;
+      g_autoptr(GVariant) notification = NULL;
+      const char *title = NULL;
+      GVariant *action_target = NULL;
+
+      g_variant_get (parameters, "(&s&s@a{sv})", &app_id, &id, &notification);
+      g_variant_lookup (notification, "title", "&s", &title);
+      action_target = g_variant_lookup_value (notification, "default-action-target", NULL);
+      g_ptr_array_add (received, g_strdup_printf ("%s %s %s %s", app_id, id, title,
+                                                  action_target != NULL ? g_variant_print (action_target, FALSE) : "-"));
+      g_clear_pointer (&action_target, g_variant_unref);
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+has_received (gpointer data)
+{
+  return ((GPtrArray *) data)->len > 0;
+}
+
+static void
+test_notification_when_turn_ends (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autofree char *url = fake_server_get_url (server);
+  g_autoptr(GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  static const GDBusInterfaceVTable vtable = { on_notification_call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(OcgApplication) app = ocg_application_new ();
+  g_autoptr(OcgConnection) connection = NULL;
+  OcgWindow *window;
+  guint object_id, name_id;
+
+  object_id = g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
+                                                 &vtable, received, NULL, NULL);
+  name_id = g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                          NULL, NULL, NULL, NULL);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  fake_server_set (server, "/session", "[{\"id\":\"ses_n\",\"title\":\"Long job\",\"time\":{\"created\":1,\"updated\":1}}]");
+  fake_server_set (server, "/session/ses_n/message", "[]");
+  fake_server_set (server, "/session/ses_n/todo", "[]");
+  connection = ocg_connection_new_remote (url, NULL, NULL, "/home/user/demo");
+  /* Never shown: a window in the background */
+  window = ocg_window_new (app, connection);
+  ocg_connection_start (connection);
+  g_assert_true (app_test_wait (is_connected_simple, connection, 10000));
+
+  fake_server_push (server, "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_n\",\"status\":{\"type\":\"busy\"}}}");
+  fake_server_push (server, "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_n\",\"status\":{\"type\":\"idle\"}}}");
+  g_assert_true (app_test_wait (has_received, received, 10000));
+  g_assert_cmpstr (g_ptr_array_index (received, 0), ==,
+                   "io.github.opencodegtk.OpencodeGtk done-ses_n The agent has finished ('/home/user/demo', 'ses_n')");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ocg_connection_stop (connection);
+  g_bus_unown_name (name_id);
+  g_dbus_connection_unregister_object (bus, object_id);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   app_test_init (&argc, &argv);
+
+  g_test_add_func ("/window/notification-when-turn-ends", test_notification_when_turn_ends);
 
   g_test_add_func ("/preferences/server-check", test_preferences_server_check);
 
