@@ -36,7 +36,9 @@ struct _OcgWindow
   /* Template widgets */
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar_box;
+  GtkWidget            *sidebar_handle;
   GtkWidget            *content_box;
+  int                   drag_start_width;
   AdwWindowTitle       *window_title;
   AdwWindowTitle       *sidebar_title;
   GtkWidget            *back_button;
@@ -892,6 +894,48 @@ on_permission_in_child (OcgStore   *store,
                                                   : _("The agent asks you something"));
 }
 
+/* The sidebar's width: dragged by the line between the panes, kept */
+#define SIDEBAR_MIN 220
+#define SIDEBAR_MAX 560
+
+static void
+set_sidebar_width (OcgWindow *self,
+                   int        width)
+{
+  gtk_widget_set_size_request (self->sidebar_box, CLAMP (width, SIDEBAR_MIN, SIDEBAR_MAX), -1);
+}
+
+static void
+on_handle_drag_begin (GtkGestureDrag *gesture,
+                      double          x,
+                      double          y,
+                      OcgWindow      *self)
+{
+  gtk_widget_get_size_request (self->sidebar_box, &self->drag_start_width, NULL);
+}
+
+static void
+on_handle_drag_update (GtkGestureDrag *gesture,
+                       double          dx,
+                       double          dy,
+                       OcgWindow      *self)
+{
+  set_sidebar_width (self, self->drag_start_width + (int) dx);
+}
+
+static void
+on_handle_drag_end (GtkGestureDrag *gesture,
+                    double          dx,
+                    double          dy,
+                    OcgWindow      *self)
+{
+  int width;
+
+  gtk_widget_get_size_request (self->sidebar_box, &width, NULL);
+  if (self->settings != NULL)
+    g_settings_set_int (self->settings, "sidebar-width", width);
+}
+
 static gboolean
 on_close_request (GtkWindow *window,
                   OcgWindow *self)
@@ -954,6 +998,7 @@ ocg_window_class_init (OcgWindowClass *klass)
                                                "/io/github/opencodegtk/OpencodeGtk/ocg-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, sidebar_box);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, sidebar_handle);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, sidebar_title);
@@ -1050,6 +1095,16 @@ ocg_window_new (OcgApplication *application,
         gtk_window_maximize (GTK_WINDOW (self));
     }
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), self);
+  if (self->settings != NULL)
+    set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
+  {
+    GtkGesture *drag = gtk_gesture_drag_new ();
+
+    g_signal_connect (drag, "drag-begin", G_CALLBACK (on_handle_drag_begin), self);
+    g_signal_connect (drag, "drag-update", G_CALLBACK (on_handle_drag_update), self);
+    g_signal_connect (drag, "drag-end", G_CALLBACK (on_handle_drag_end), self);
+    gtk_widget_add_controller (self->sidebar_handle, GTK_EVENT_CONTROLLER (drag));
+  }
   g_signal_connect (ocg_store_get_sessions (self->store), "items-changed", G_CALLBACK (on_sessions_changed), self);
 
   ocg_window_open_session (self, NULL);

@@ -691,6 +691,44 @@ test_notification_when_turn_ends (void)
   g_dbus_connection_unregister_object (bus, object_id);
 }
 
+static void
+test_sidebar_resize (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkWidget *handle = app_test_find_by_css (GTK_WIDGET (fixture->window), "sidebar-handle", 0);
+  GtkWidget *sidebar_box = gtk_widget_get_parent (ocg_window_get_sidebar (fixture->window));
+  GListModel *controllers;
+  GtkEventController *drag = NULL;
+  int width;
+
+  g_assert_nonnull (handle);
+  controllers = gtk_widget_observe_controllers (handle);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller))
+        drag = controller;
+    }
+  g_object_unref (controllers);
+  g_assert_nonnull (drag);
+
+  g_signal_emit_by_name (drag, "drag-begin", 10.0, 10.0);
+  g_signal_emit_by_name (drag, "drag-update", 80.0, 3.0);
+  g_signal_emit_by_name (drag, "drag-end", 80.0, 3.0);
+  app_test_run_for (100);
+  gtk_widget_get_size_request (sidebar_box, &width, NULL);
+  g_assert_cmpint (width, ==, 380);
+  g_assert_cmpint (gtk_widget_get_width (sidebar_box), >=, 380);
+
+  /* Not narrower than a usable sidebar */
+  g_signal_emit_by_name (drag, "drag-begin", 10.0, 10.0);
+  g_signal_emit_by_name (drag, "drag-update", -1000.0, 0.0);
+  g_signal_emit_by_name (drag, "drag-end", -1000.0, 0.0);
+  gtk_widget_get_size_request (sidebar_box, &width, NULL);
+  g_assert_cmpint (width, ==, 220);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -705,6 +743,7 @@ main (int   argc,
 
 #define ADD(path, fn) g_test_add ("/window/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("sidebar-order-and-nesting", test_sidebar_order_and_nesting);
+  ADD ("sidebar-resize", test_sidebar_resize);
   ADD ("transcript-of-a-session", test_transcript_of_a_session);
   ADD ("failed-turn-shows-error", test_failed_turn_shows_error);
   ADD ("permission-from-child-session", test_permission_from_child_session);
