@@ -516,6 +516,20 @@ def ten_megabyte_tool_output():
     assert parts["prt_after"]["text"] == "after"
 
 
+@tap.case
+def event_beyond_the_size_limit():
+    # An event larger than the limit ends the connection with a clear word;
+    # what came before it stays applied
+    text = ten_megabytes()
+    frames = [frame(session()), frame(message()), frame(part("prt_small", "kept")),
+              frame(delta("prt_small", text))]
+    with ScriptServer(stream_script(*frames)) as server:
+        run = monitor(server, "--once", "--dump-state", "--max-event-size", "2")
+    assert run.returncode != 0, run
+    assert "The server sent an event of more than 2 MB" in run.stderr, run
+    assert parts_of(run.state())["prt_small"]["text"] == "kept"
+
+
 # ---------------------------------------------------------------------------
 # Bytes
 

@@ -33,6 +33,7 @@ struct _OcgEventSource
   guint                watchdog_seconds;
   guint                initial_backoff_ms;
   guint                max_backoff_ms;
+  gsize                max_event_size;
 
   /* The current connection */
   GCancellable        *cancellable;
@@ -231,6 +232,18 @@ on_read (GObject      *source,
   self->last_activity = g_get_monotonic_time ();
   g_signal_emit (self, signals[RECEIVED], 0, self->buffer, (guint64) n);
   ocg_sse_parser_feed (self->parser, (const char *) self->buffer, (gsize) n);
+
+  /* A server that never ends its event would take all the memory there is */
+  if (G_INPUT_STREAM (source) == self->stream &&
+      ocg_sse_parser_get_pending_size (self->parser) > self->max_event_size)
+    {
+      g_autoptr(GError) huge = g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                                            "The server sent an event of more than %" G_GSIZE_FORMAT " MB",
+                                            self->max_event_size / (1024 * 1024));
+
+      connection_lost (self, huge, FALSE);
+      return;
+    }
 
   /* A handler may have stopped or restarted us */
   if (G_INPUT_STREAM (source) == self->stream)
@@ -462,6 +475,7 @@ ocg_event_source_init (OcgEventSource *self)
   self->reconnect = TRUE;
   self->watchdog_seconds = 30;
   self->initial_backoff_ms = 1000;
+  self->max_event_size = 256 * 1024 * 1024;
   self->max_backoff_ms = 30000;
 }
 
@@ -566,4 +580,13 @@ ocg_event_source_set_backoff (OcgEventSource *self,
   g_return_if_fail (OCG_IS_EVENT_SOURCE (self));
   self->initial_backoff_ms = MAX (initial_ms, 1);
   self->max_backoff_ms = MAX (max_ms, self->initial_backoff_ms);
+}
+
+/* Events larger than @bytes end the connection with an error (default 256 MB) */
+void
+ocg_event_source_set_max_event_size (OcgEventSource *self,
+                                     gsize           bytes)
+{
+  g_return_if_fail (OCG_IS_EVENT_SOURCE (self));
+  self->max_event_size = MAX (bytes, 1024);
 }

@@ -35,6 +35,8 @@ void                 ocg_event_source_set_reconnect      (OcgEventSource *self,
                                                           gboolean        reconnect);
 void                 ocg_event_source_set_watchdog       (OcgEventSource *self,
                                                           guint           seconds);
+void                 ocg_event_source_set_max_event_size (OcgEventSource *self,
+                                                          gsize           bytes);
 void                 ocg_event_source_set_backoff        (OcgEventSource *self,
                                                           guint           initial_ms,
                                                           guint           max_ms);

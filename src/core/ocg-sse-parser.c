@@ -446,3 +446,16 @@ ocg_sse_parser_get_retry (OcgSseParser *self)
 
   return self->retry;
 }
+
+/**
+ * ocg_sse_parser_get_pending_size:
+ *
+ * Bytes held for the event being received (its unfinished line and its
+ * data so far), so that a caller can refuse events beyond a size.
+ */
+gsize
+ocg_sse_parser_get_pending_size (OcgSseParser *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->line->len + self->data->len;
+}

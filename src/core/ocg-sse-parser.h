@@ -41,6 +41,7 @@ void          ocg_sse_parser_end_of_stream      (OcgSseParser    *self);
 void          ocg_sse_parser_restart            (OcgSseParser    *self);
 const char   *ocg_sse_parser_get_last_event_id  (OcgSseParser    *self);
 gint64        ocg_sse_parser_get_retry          (OcgSseParser    *self);
+gsize         ocg_sse_parser_get_pending_size   (OcgSseParser    *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OcgSseParser, ocg_sse_parser_free)
 

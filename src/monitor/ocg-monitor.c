@@ -36,6 +36,7 @@ typedef struct
   gboolean        stats;
   gboolean        global;
   int             heartbeat_timeout;
+  int             max_event_mb;
 
   /* State */
   GMainLoop      *loop;
@@ -331,6 +332,8 @@ start_network (Monitor  *monitor,
 
   ocg_event_source_set_reconnect (monitor->source, !monitor->once);
   ocg_event_source_set_watchdog (monitor->source, (guint) monitor->heartbeat_timeout);
+  if (monitor->max_event_mb > 0)
+    ocg_event_source_set_max_event_size (monitor->source, (gsize) monitor->max_event_mb * 1024 * 1024);
   g_signal_connect (monitor->source, "event", G_CALLBACK (on_source_event), monitor);
   g_signal_connect (monitor->source, "received", G_CALLBACK (on_received), monitor);
   g_signal_connect (monitor->source, "notify::state", G_CALLBACK (on_state), monitor);
@@ -374,6 +377,8 @@ main (int   argc,
       "With --raw, follow /global/event (every directory)", NULL },
     { "heartbeat-timeout", 0, 0, G_OPTION_ARG_INT, &monitor.heartbeat_timeout,
       "Seconds of silence after which the connection counts as dead (default: 30)", "SECONDS" },
+    { "max-event-size", 0, 0, G_OPTION_ARG_INT, &monitor.max_event_mb,
+      "Refuse events larger than this many MB (default: 256)", "MB" },
     { NULL }
   };
 
