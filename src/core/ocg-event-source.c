@@ -257,6 +257,37 @@ read_next (OcgEventSource *self)
                              self->cancellable, on_read, g_object_ref (self));
 }
 
+static void
+on_refusal_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(OcgEventSource) self = user_data;
+  g_autoptr(GBytes) body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  g_autoptr(GError) refused = NULL;
+  guint status;
+  gboolean fatal;
+
+  if (G_INPUT_STREAM (source) != self->stream || self->message == NULL)
+    return;
+
+  status = soup_message_get_status (self->message);
+  refused = ocg_client_error_from_status (self->message, body);
+  fatal = g_error_matches (refused, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNAUTHORIZED) ||
+          g_error_matches (refused, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND);
+
+  /* "Not Found" alone would not say what is missing */
+  if (status == SOUP_STATUS_NOT_FOUND)
+    {
+      g_clear_error (&refused);
+      refused = g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND,
+                             "%s has no event stream at %s (HTTP 404): is it an opencode server?",
+                             ocg_client_get_base_url (self->client), self->path);
+    }
+
+  connection_lost (self, refused, fatal);
+}
+
 static gboolean
 is_event_stream (SoupMessage *message)
 {
@@ -292,20 +323,10 @@ on_send (GObject      *source,
   status = soup_message_get_status (message);
   if (status != SOUP_STATUS_OK)
     {
-      g_autoptr(GError) refused = ocg_client_error_from_status (message, NULL);
-      gboolean fatal = g_error_matches (refused, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNAUTHORIZED) ||
-                       g_error_matches (refused, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND);
-
-      /* "Not Found" alone would not say what is missing */
-      if (status == SOUP_STATUS_NOT_FOUND)
-        {
-          g_clear_error (&refused);
-          refused = g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND,
-                                 "%s has no event stream at %s (HTTP 404): is it an opencode server?",
-                                 ocg_client_get_base_url (self->client), self->path);
-        }
-
-      connection_lost (self, refused, fatal);
+      /* The body says why, in the server's words; read a little of it */
+      self->stream = g_steal_pointer (&stream);
+      g_input_stream_read_bytes_async (self->stream, 4096, G_PRIORITY_DEFAULT, self->cancellable,
+                                       on_refusal_read, g_object_ref (self));
       return;
     }
 
