@@ -459,21 +459,38 @@ on_retry_send (OcgChatView *view,
     }
 }
 
+/* Finishes a call made for the user; when it failed, says so with @failure,
+ * a format with one %s for the reason */
+static gboolean
+finish_call (OcgWindow     *self,
+             GObject       *source,
+             GAsyncResult  *result,
+             const char    *failure,
+             JsonNode     **answer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
+
+  if (node == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (failure, error->message);
+
+      toast (self, message);
+      return FALSE;
+    }
+  if (answer != NULL)
+    *answer = g_steal_pointer (&node);
+  return TRUE;
+}
+
 static void
 on_aborted (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(OcgWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
 
-  if (node == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not stop the agent: %s"), error->message);
-
-      toast (self, message);
-    }
+  finish_call (self, source, result, _("Could not stop the agent: %s"), NULL);
 }
 
 static void
@@ -673,16 +690,10 @@ on_renamed (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(OcgWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
+  g_autoptr(JsonNode) node = NULL;
 
-  if (node == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not rename the session: %s"), error->message);
-
-      toast (self, message);
-    }
-  else if (JSON_NODE_HOLDS_OBJECT (node))
+  if (finish_call (self, source, result, _("Could not rename the session: %s"), &node) &&
+      JSON_NODE_HOLDS_OBJECT (node))
     ocg_store_upsert_session (self->store, json_node_get_object (node), NULL);
 }
 
@@ -740,15 +751,8 @@ on_deleted (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(OcgWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
 
-  if (node == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not delete the session: %s"), error->message);
-
-      toast (self, message);
-    }
+  finish_call (self, source, result, _("Could not delete the session: %s"), NULL);
 }
 
 static void
