@@ -365,8 +365,11 @@ ocg_turn_row_set_send_error (OcgTurnRow *self,
 {
   g_return_if_fail (OCG_IS_TURN_ROW (self));
 
+  /* Only a head shows it */
+  if (self->send_error == NULL)
+    return;
   gtk_label_set_text (GTK_LABEL (self->send_error_label), error != NULL ? error : "");
-  gtk_widget_set_visible (self->send_error, error != NULL && self->section == OCG_TURN_ROW_HEAD);
+  gtk_widget_set_visible (self->send_error, error != NULL);
 }
 
 static void
@@ -431,14 +434,19 @@ ocg_turn_row_class_init (OcgTurnRowClass *klass)
 static void
 ocg_turn_row_init (OcgTurnRow *self)
 {
-  GtkWidget *retry;
-
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+}
 
-  /* The user's message, to the right */
+/* The user's message to the right, a failed send under it, the timeline */
+static void
+build_head (OcgTurnRow *self)
+{
+  GApplication *app = g_application_get_default ();
+  GtkWidget *retry;
+
   self->user_bubble = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_add_css_class (self->user_bubble, "user-message");
   gtk_widget_set_halign (self->user_bubble, GTK_ALIGN_END);
@@ -453,7 +461,6 @@ ocg_turn_row_init (OcgTurnRow *self)
   gtk_box_append (GTK_BOX (self->user_bubble), self->user_files);
   gtk_box_append (GTK_BOX (self->box), self->user_bubble);
 
-  /* A send that failed */
   self->send_error = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign (self->send_error, GTK_ALIGN_END);
   gtk_widget_add_css_class (self->send_error, "send-error");
@@ -469,13 +476,25 @@ ocg_turn_row_init (OcgTurnRow *self)
   gtk_widget_set_visible (self->send_error, FALSE);
   gtk_box_append (GTK_BOX (self->box), self->send_error);
 
-  self->timeline = NULL;
+  self->timeline = ocg_timeline_new (self->store);
+  g_signal_connect (self->timeline, "open-session", G_CALLBACK (on_open_session), self);
+  /* Finished turns show their steps or a summary, as the user prefers */
+  if (OCG_IS_APPLICATION (app) && ocg_application_get_settings (OCG_APPLICATION (app)) != NULL)
+    g_settings_bind (ocg_application_get_settings (OCG_APPLICATION (app)), "timeline-expanded",
+                     self->timeline, "expanded", G_SETTINGS_BIND_GET);
+  gtk_box_append (GTK_BOX (self->box), self->timeline);
+}
 
+/* The error that ended the turn, and its figures */
+static void
+build_foot (OcgTurnRow *self)
+{
   self->error = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->error), TRUE);
   gtk_label_set_selectable (GTK_LABEL (self->error), TRUE);
   gtk_label_set_xalign (GTK_LABEL (self->error), 0);
   gtk_widget_add_css_class (self->error, "turn-error");
+  gtk_box_append (GTK_BOX (self->box), self->error);
 
   self->footer = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->footer), 0);
@@ -483,6 +502,7 @@ ocg_turn_row_init (OcgTurnRow *self)
   gtk_widget_add_css_class (self->footer, "turn-footer");
   gtk_widget_add_css_class (self->footer, "dim-label");
   gtk_widget_add_css_class (self->footer, "caption");
+  gtk_box_append (GTK_BOX (self->box), self->footer);
 }
 
 GtkWidget *
@@ -496,27 +516,9 @@ ocg_turn_row_new (OcgStore          *store,
   self = g_object_new (OCG_TYPE_TURN_ROW, NULL);
   self->store = g_object_ref (store);
   self->section = section;
-
   if (section == OCG_TURN_ROW_HEAD)
-    {
-      GApplication *app = g_application_get_default ();
-
-      self->timeline = ocg_timeline_new (store);
-      g_signal_connect (self->timeline, "open-session", G_CALLBACK (on_open_session), self);
-      /* Finished turns show their steps or a summary, as the user prefers */
-      if (OCG_IS_APPLICATION (app) && ocg_application_get_settings (OCG_APPLICATION (app)) != NULL)
-        g_settings_bind (ocg_application_get_settings (OCG_APPLICATION (app)), "timeline-expanded",
-                         self->timeline, "expanded", G_SETTINGS_BIND_GET);
-      gtk_box_append (GTK_BOX (self->box), self->timeline);
-      g_object_unref (g_object_ref_sink (self->error));
-      g_object_unref (g_object_ref_sink (self->footer));
-      self->error = self->footer = NULL;
-    }
+    build_head (self);
   else
-    {
-      gtk_widget_set_visible (self->user_bubble, FALSE);
-      gtk_box_append (GTK_BOX (self->box), self->error);
-      gtk_box_append (GTK_BOX (self->box), self->footer);
-    }
+    build_foot (self);
   return GTK_WIDGET (self);
 }
