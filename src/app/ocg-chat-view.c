@@ -176,12 +176,9 @@ bind_row (GtkSignalListItemFactory *factory,
   OcgTranscriptKind kind = ocg_transcript_item_get_kind (entry);
   GtkWidget *child = row_child (box, kind, self);
   OcgTurn *turn = ocg_transcript_item_get_turn (entry);
+  static const char *classes[][2] = { { "turn-head" }, { "turn-answer" }, { "turn-foot" } };
 
-  gtk_widget_remove_css_class (box, "turn-head");
-  gtk_widget_remove_css_class (box, "turn-answer");
-  gtk_widget_remove_css_class (box, "turn-foot");
-  gtk_widget_add_css_class (box, kind == OCG_TRANSCRIPT_HEAD ? "turn-head" :
-                                 kind == OCG_TRANSCRIPT_ANSWER ? "turn-answer" : "turn-foot");
+  gtk_widget_set_css_classes (box, classes[kind]);
 
   if (kind == OCG_TRANSCRIPT_ANSWER)
     {

@@ -610,17 +610,3 @@ ocg_transcript_get_turns (OcgTranscript *self)
   g_return_val_if_fail (OCG_IS_TRANSCRIPT (self), NULL);
   return self->turns;
 }
-
-/* The position of @turn's head row */
-guint
-ocg_transcript_find_turn (OcgTranscript *self,
-                          OcgTurn       *turn)
-{
-  guint position = G_MAXUINT;
-
-  g_return_val_if_fail (OCG_IS_TRANSCRIPT (self), 0);
-
-  if (find_turn_items (self, turn, &position) == NULL)
-    return G_MAXUINT;
-  return position;
-}

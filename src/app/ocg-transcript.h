@@ -31,7 +31,5 @@ G_DECLARE_FINAL_TYPE (OcgTranscript, ocg_transcript, OCG, TRANSCRIPT, GObject)
 OcgTranscript *ocg_transcript_new         (OcgStore      *store,
                                            OcgTurnModel  *turns);
 OcgTurnModel  *ocg_transcript_get_turns   (OcgTranscript *self);
-guint          ocg_transcript_find_turn   (OcgTranscript *self,
-                                           OcgTurn       *turn);
 
 G_END_DECLS

@@ -205,34 +205,3 @@ ocg_turn_model_new (GListModel *messages)
   regroup (self);
   return self;
 }
-
-/* The turn that holds @message_id (as its user or one of its assistant
- * messages) */
-OcgTurn *
-ocg_turn_model_find (OcgTurnModel *self,
-                     const char   *message_id,
-                     guint        *position)
-{
-  g_return_val_if_fail (OCG_IS_TURN_MODEL (self), NULL);
-
-  for (guint i = 0; i < self->turns->len; i++)
-    {
-      OcgTurn *turn = g_ptr_array_index (self->turns, i);
-      GListModel *assistant = ocg_turn_get_assistant (turn);
-      gboolean found = strcmp (ocg_turn_get_key (turn), message_id) == 0;
-
-      for (guint j = 0; !found && j < g_list_model_get_n_items (assistant); j++)
-        {
-          g_autoptr(OcgMessage) message = g_list_model_get_item (assistant, j);
-
-          found = strcmp (ocg_record_get_id (message), message_id) == 0;
-        }
-      if (found)
-        {
-          if (position != NULL)
-            *position = i;
-          return turn;
-        }
-    }
-  return NULL;
-}

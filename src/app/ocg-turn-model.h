@@ -12,8 +12,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OcgTurnModel, ocg_turn_model, OCG, TURN_MODEL, GObject)
 
 OcgTurnModel *ocg_turn_model_new          (GListModel   *messages);
-OcgTurn      *ocg_turn_model_find         (OcgTurnModel *self,
-                                           const char   *message_id,
-                                           guint        *position);
 
 G_END_DECLS
