@@ -478,6 +478,28 @@ id_set (void)
   return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
+/* Adds to @gone the ids in @list that a snapshot (@seen) lacks and that no
+ * event touched since it was asked for: removed while we were away. Ids
+ * below @keep_before are outside what was fetched and stay. */
+static void
+collect_missing (OcgSync    *self,
+                 OcgIdList  *list,
+                 GHashTable *seen,
+                 guint64     since,
+                 const char *keep_before,
+                 GPtrArray  *gone)
+{
+  for (guint i = 0; list != NULL && i < ocg_id_list_get_size (list); i++)
+    {
+      const char *id = ocg_record_get_id (ocg_id_list_peek (list, i));
+
+      if (keep_before != NULL && strcmp (id, keep_before) < 0)
+        continue;
+      if (!g_hash_table_contains (seen, id) && touched_since (self, id, since) == TOUCH_NONE)
+        g_ptr_array_add (gone, g_strdup (id));
+    }
+}
+
 static void
 on_sessions_fetched (GObject      *source,
                      GAsyncResult *result,
@@ -516,13 +538,7 @@ on_sessions_fetched (GObject      *source,
 
   /* Deleted while we were away */
   sessions = ocg_store_get_sessions (self->store);
-  for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
-    {
-      const char *id = ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (sessions), i));
-
-      if (!g_hash_table_contains (seen, id) && touched_since (self, id, fetch->since) == TOUCH_NONE)
-        g_ptr_array_add (gone, g_strdup (id));
-    }
+  collect_missing (self, OCG_ID_LIST (sessions), seen, fetch->since, NULL, gone);
   for (guint i = 0; i < gone->len; i++)
     {
       ocg_store_remove_session (self->store, g_ptr_array_index (gone, i));
@@ -625,17 +641,7 @@ apply_requests (OcgSync        *self,
 
   groups = ocg_record_store_get_groups (requests);
   for (GList *l = groups; l != NULL; l = l->next)
-    {
-      OcgIdList *list = ocg_record_store_peek_list (requests, l->data);
-
-      for (guint i = 0; i < ocg_id_list_get_size (list); i++)
-        {
-          const char *id = ocg_record_get_id (ocg_id_list_peek (list, i));
-
-          if (!g_hash_table_contains (seen, id) && touched_since (self, id, fetch->since) == TOUCH_NONE)
-            g_ptr_array_add (gone, g_strdup (id));
-        }
-    }
+    collect_missing (self, ocg_record_store_peek_list (requests, l->data), seen, fetch->since, NULL, gone);
   for (guint i = 0; i < gone->len; i++)
     ocg_store_remove_request (self->store, kind, g_ptr_array_index (gone, i));
 }
@@ -805,14 +811,7 @@ apply_messages (OcgSync    *self,
 
       /* Parts removed while we were away */
       current_parts = ocg_store_get_parts (self->store, message_id);
-      for (guint j = 0; j < g_list_model_get_n_items (current_parts); j++)
-        {
-          const char *part_id = ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (current_parts), j));
-
-          if (!g_hash_table_contains (seen_parts, part_id) &&
-              touched_since (self, part_id, fetch->since) == TOUCH_NONE)
-            g_ptr_array_add (gone, g_strdup (part_id));
-        }
+      collect_missing (self, OCG_ID_LIST (current_parts), seen_parts, fetch->since, NULL, gone);
       for (guint j = 0; j < gone->len; j++)
         ocg_store_remove_part (self->store, g_ptr_array_index (gone, j));
       g_ptr_array_set_size (gone, 0);
@@ -820,15 +819,8 @@ apply_messages (OcgSync    *self,
 
   /* Messages removed while we were away */
   messages = ocg_store_get_messages (self->store, session_id);
-  for (guint i = 0; remove_missing && i < g_list_model_get_n_items (messages); i++)
-    {
-      const char *id = ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (messages), i));
-
-      if (keep_before != NULL && strcmp (id, keep_before) < 0)
-        continue;
-      if (!g_hash_table_contains (seen_messages, id) && touched_since (self, id, fetch->since) == TOUCH_NONE)
-        g_ptr_array_add (gone, g_strdup (id));
-    }
+  if (remove_missing)
+    collect_missing (self, OCG_ID_LIST (messages), seen_messages, fetch->since, keep_before, gone);
   for (guint i = 0; i < gone->len; i++)
     ocg_store_remove_message (self->store, g_ptr_array_index (gone, i));
 }
