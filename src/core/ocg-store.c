@@ -562,54 +562,6 @@ dump_requests (OcgRecordStore *store)
   return object;
 }
 
-/* The whole mirror as one JSON document, in the monitor's --dump-state form:
- * {"sessions": {ID: {"info", "messages": [{"info", "parts"}]}}, "status",
- *  "todo", "permission", "question"} */
-JsonNode *
-ocg_store_dump (OcgStore *self)
-{
-  JsonObject *root = json_object_new ();
-  JsonObject *sessions = json_object_new ();
-  OcgIdList *session_list;
-
-  g_return_val_if_fail (OCG_IS_STORE (self), NULL);
-
-  session_list = ocg_record_store_get_list (self->sessions, "");
-  for (guint i = 0; i < ocg_id_list_get_size (session_list); i++)
-    {
-      OcgRecord *session = ocg_id_list_peek (session_list, i);
-      const char *session_id = ocg_record_get_id (session);
-      OcgIdList *messages = ocg_record_store_peek_list (self->messages, session_id);
-      JsonObject *entry = json_object_new ();
-      JsonArray *message_array = json_array_new ();
-
-      for (guint j = 0; messages != NULL && j < ocg_id_list_get_size (messages); j++)
-        {
-          OcgRecord *message = ocg_id_list_peek (messages, j);
-          JsonObject *message_entry = json_object_new ();
-
-          json_object_set_object_member (message_entry, "info",
-                                         json_object_ref (ocg_record_get_json (message)));
-          json_object_set_array_member (message_entry, "parts",
-                                        dump_list (ocg_record_store_peek_list (self->parts,
-                                                                              ocg_record_get_id (message))));
-          json_array_add_object_element (message_array, message_entry);
-        }
-
-      json_object_set_object_member (entry, "info", json_object_ref (ocg_record_get_json (session)));
-      json_object_set_array_member (entry, "messages", message_array);
-      json_object_set_object_member (sessions, session_id, entry);
-    }
-
-  json_object_set_object_member (root, "sessions", sessions);
-  json_object_set_object_member (root, "status", dump_table (self->status, FALSE));
-  json_object_set_object_member (root, "todo", dump_table (self->todo, TRUE));
-  json_object_set_object_member (root, "permission", dump_requests (self->requests[OCG_REQUEST_PERMISSION]));
-  json_object_set_object_member (root, "question", dump_requests (self->requests[OCG_REQUEST_QUESTION]));
-
-  return ocg_json_node_new_object (root);
-}
-
 /* Writing the dump piece by piece keeps a large mirror from being copied
  * into one string (or a second tree) at exit */
 typedef struct
@@ -717,4 +669,29 @@ ocg_store_write_dump (OcgStore       *self,
 
   g_string_free (writer.buffer, TRUE);
   return !writer.failed;
+}
+
+/* The whole mirror as one JSON document, in the monitor's --dump-state form:
+ * {"sessions": {ID: {"info", "messages": [{"info", "parts"}]}}, "status",
+ *  "todo", "permission", "question"}. The same text as
+ * ocg_store_write_dump(), as a tree. */
+JsonNode *
+ocg_store_dump (OcgStore *self)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (OCG_IS_STORE (self), NULL);
+
+  /* Writing to memory cannot fail, and our own output parses */
+  if (!ocg_store_write_dump (self, out, &error) ||
+      !g_output_stream_close (out, NULL, &error) ||
+      !json_parser_load_from_data (parser,
+                                   g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                                   (gssize) g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
+                                   &error))
+    g_error ("Cannot build the store's dump: %s", error->message);
+
+  return json_node_ref (json_parser_get_root (parser));
 }
