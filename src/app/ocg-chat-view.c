@@ -19,6 +19,10 @@
 
 #define BOTTOM_SLACK 24.0
 
+/* Rows a session opens with, and shows more of at a time as the reader
+ * scrolls up: a few screens, far fewer than the 200 a list view realizes */
+#define ROWS_AT_A_TIME 40
+
 struct _OcgChatView
 {
   GtkWidget      parent_instance;
@@ -36,6 +40,11 @@ struct _OcgChatView
   GtkAdjustment *vadjustment;
   gboolean       stick_to_bottom;
   gboolean       scrolling;
+  gboolean       relayout;
+  guint          relayout_idle;
+  guint          older_idle;
+  guint          scroll_tick;
+  GtkSelectionModel *selection;  /* over transcript */
 };
 
 G_DEFINE_FINAL_TYPE (OcgChatView, ocg_chat_view, GTK_TYPE_WIDGET)
@@ -58,35 +67,109 @@ is_at_bottom (OcgChatView *self)
          gtk_adjustment_get_upper (adj) - BOTTOM_SLACK;
 }
 
+/* Brings the end of the last row into view. Through the list view's own
+ * action, not the adjustment: right after a model is set the adjustment
+ * still describes the previous one, and a value the list cannot map to a
+ * row is refused with a warning. The last row is a turn's foot, always
+ * shorter than the view, so the list aligns its end with the view's. */
 static void
 scroll_to_end (OcgChatView *self)
 {
-  GtkAdjustment *adj = self->vadjustment;
+  guint n = self->transcript != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->transcript)) : 0;
 
+  if (n == 0)
+    return;
   self->scrolling = TRUE;
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n - 1);
   self->scrolling = FALSE;
+}
+
+/* Older history, when the reader is near the top: first the turns already
+ * here, then the server's. From an idle, since the adjustment also moves
+ * while the list view is being allocated, when its model must not change. */
+static gboolean
+bring_older (gpointer data)
+{
+  OcgChatView *self = data;
+
+  self->older_idle = 0;
+  if (self->session_id != NULL && ocg_transcript_reveal_older (self->transcript, ROWS_AT_A_TIME) == 0)
+    g_signal_emit (self, signals[NEED_OLDER], 0, self->session_id);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+end_relayout (gpointer data)
+{
+  OcgChatView *self = data;
+
+  self->relayout_idle = 0;
+  self->relayout = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+scroll_to_end_tick (GtkWidget     *widget,
+                    GdkFrameClock *clock,
+                    gpointer       data)
+{
+  OcgChatView *self = data;
+
+  self->scroll_tick = 0;
+  if (self->stick_to_bottom && !is_at_bottom (self))
+    scroll_to_end (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The list view moved the adjustment while it was being allocated: if
+ * that left the reader who was at the end elsewhere, go back to the end
+ * before the next frame is laid out (scrolling now would be forgotten:
+ * what a widget queues while it is allocated is dropped) */
+static void
+follow_end_later (OcgChatView *self)
+{
+  if (self->stick_to_bottom && self->scroll_tick == 0 && !is_at_bottom (self))
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_end_tick, self, NULL);
+}
+
+/* The content grew or shrank, or the view was resized, and the list view
+ * moves the adjustment itself: until the main loop comes back to us, a
+ * move is the list's, not the reader's. While the reader is at the end,
+ * the list keeps the end in view by itself, as it is anchored to the last
+ * row's end; rows added after it are followed in on_items_changed(). */
+static void
+on_adjustment_changed (GtkAdjustment *adj,
+                       OcgChatView   *self)
+{
+  self->relayout = TRUE;
+  if (self->relayout_idle == 0)
+    self->relayout_idle = g_idle_add_full (G_PRIORITY_HIGH, end_relayout, self, NULL);
+  follow_end_later (self);
 }
 
 static void
 on_value_changed (GtkAdjustment *adj,
                   OcgChatView   *self)
 {
-  if (!self->scrolling)
+  if (self->relayout)
+    follow_end_later (self);
+  else if (!self->scrolling)
     self->stick_to_bottom = is_at_bottom (self);
 
-  /* Within a screen of the top: older history should come */
-  if (self->session_id != NULL &&
+  if (self->session_id != NULL && self->older_idle == 0 &&
       gtk_adjustment_get_value (adj) < gtk_adjustment_get_page_size (adj) &&
       gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj))
-    g_signal_emit (self, signals[NEED_OLDER], 0, self->session_id);
+    self->older_idle = g_idle_add (bring_older, self);
 }
 
-/* The content grew or shrank: follow it down when the user was at the end */
+/* Rows came or went (after the list view has taken them in): the reader
+ * at the end sees the new last row */
 static void
-on_upper_changed (GtkAdjustment *adj,
-                  GParamSpec    *pspec,
-                  OcgChatView   *self)
+on_items_changed (GListModel  *model,
+                  guint        position,
+                  guint        removed,
+                  guint        added,
+                  OcgChatView *self)
 {
   if (self->stick_to_bottom)
     scroll_to_end (self);
@@ -234,8 +317,6 @@ void
 ocg_chat_view_set_session (OcgChatView *self,
                            const char  *session_id)
 {
-  g_autoptr(GtkNoSelection) selection = NULL;
-
   g_return_if_fail (OCG_IS_CHAT_VIEW (self));
 
   if (g_strcmp0 (self->session_id, session_id) == 0)
@@ -243,6 +324,9 @@ ocg_chat_view_set_session (OcgChatView *self,
 
   if (self->turns != NULL)
     g_signal_handlers_disconnect_by_data (self->turns, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->selection);
   g_clear_object (&self->transcript);
   g_clear_object (&self->turns);
   g_free (self->session_id);
@@ -252,10 +336,14 @@ ocg_chat_view_set_session (OcgChatView *self,
     {
       self->turns = ocg_turn_model_new (ocg_store_get_messages (self->store, session_id));
       g_signal_connect (self->turns, "items-changed", G_CALLBACK (on_turns_changed), self);
-      self->transcript = ocg_transcript_new (self->store, self->turns);
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->transcript)));
+      self->transcript = ocg_transcript_new (self->store, self->turns, ROWS_AT_A_TIME);
+      self->selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->transcript))));
     }
-  gtk_list_view_set_model (GTK_LIST_VIEW (self->list_view), GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_model (GTK_LIST_VIEW (self->list_view), self->selection);
+  /* Connected after the list view's own handler, so that it has the new
+   * rows when the view scrolls to them */
+  if (self->selection != NULL)
+    g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_items_changed), self);
 
   /* A session opens at its end */
   self->stick_to_bottom = TRUE;
@@ -332,6 +420,11 @@ ocg_chat_view_dispose (GObject *object)
   OcgChatView *self = OCG_CHAT_VIEW (object);
 
   ocg_chat_view_set_session (self, NULL);
+  g_clear_handle_id (&self->relayout_idle, g_source_remove);
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
+  self->scroll_tick = 0;
+  g_clear_handle_id (&self->older_idle, g_source_remove);
   g_clear_pointer (&self->stack, gtk_widget_unparent);
   g_clear_object (&self->store);
 
@@ -394,10 +487,14 @@ ocg_chat_view_init (OcgChatView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Conversation"), -1);
 
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
-  adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 700);
-  adw_clamp_set_child (ADW_CLAMP (clamp), self->list_view);
+  /* A scrollable clamp hands the scrolled window's adjustments on to the
+   * list view: with a plain clamp, the scrolled window would wrap it in a
+   * viewport, the list view would be given its whole height and would
+   * realize rows from its top, not the ones on screen */
+  clamp = adw_clamp_scrollable_new ();
+  adw_clamp_scrollable_set_maximum_size (ADW_CLAMP_SCROLLABLE (clamp), 900);
+  adw_clamp_scrollable_set_tightening_threshold (ADW_CLAMP_SCROLLABLE (clamp), 700);
+  adw_clamp_scrollable_set_child (ADW_CLAMP_SCROLLABLE (clamp), self->list_view);
 
   self->scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
@@ -405,7 +502,7 @@ ocg_chat_view_init (OcgChatView *self)
   gtk_widget_set_vexpand (self->scrolled, TRUE);
   self->vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled));
   g_signal_connect (self->vadjustment, "value-changed", G_CALLBACK (on_value_changed), self);
-  g_signal_connect (self->vadjustment, "notify::upper", G_CALLBACK (on_upper_changed), self);
+  g_signal_connect (self->vadjustment, "changed", G_CALLBACK (on_adjustment_changed), self);
 
   self->empty = adw_status_page_new ();
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty), "mail-send-symbolic");

@@ -9,6 +9,13 @@
  * never changes again, so only the last, growing one is re-rendered. The
  * scan of a growing text is incremental: each delta is looked at once.
  *
+ * A GTK 4.8 list view realizes up to 200 rows around what is on screen
+ * whatever their size, so a model of thousands of rows would be opened at
+ * the cost of 200 rows. The transcript therefore starts with only the
+ * newest turns and shows older ones a screenful at a time as the reader
+ * scrolls up (ocg_transcript_reveal_older()); a hidden turn costs nothing
+ * but its place in an array: no items, no scan of its text, no handlers.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ocg-transcript.h"
@@ -264,6 +271,8 @@ struct _OcgTranscript
   GHashTable   *chunks;     /* OcgPart -> Chunks */
   GHashTable   *owner;      /* watched object -> TurnItems */
   guint         n_items;
+  guint         n_hidden;   /* the oldest turns, not (yet) shown: no items */
+  guint         min_items;  /* rows shown at first, 0: all */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -289,7 +298,7 @@ get_item (GListModel *model,
 {
   OcgTranscript *self = OCG_TRANSCRIPT (model);
 
-  for (guint i = 0; i < self->per_turn->len; i++)
+  for (guint i = self->n_hidden; i < self->per_turn->len; i++)
     {
       TurnItems *ti = g_ptr_array_index (self->per_turn, i);
 
@@ -344,7 +353,7 @@ find_turn_items (OcgTranscript *self,
   TurnItems *owner = g_hash_table_lookup (self->owner, instance);
   guint pos = 0;
 
-  for (guint i = 0; i < self->per_turn->len; i++)
+  for (guint i = self->n_hidden; i < self->per_turn->len; i++)
     {
       TurnItems *ti = g_ptr_array_index (self->per_turn, i);
 
@@ -505,22 +514,37 @@ turn_changed (OcgTranscript *self,
                                 n_old - prefix - suffix, ti->items->len - prefix - suffix);
 }
 
+/* Gives a hidden turn its items, and watches what they show */
+static void
+turn_items_show (OcgTranscript *self,
+                 TurnItems     *ti)
+{
+  g_autoptr(GPtrArray) items = compute_items (self, ti);
+
+  g_ptr_array_unref (ti->items);
+  ti->items = g_steal_pointer (&items);
+}
+
 static TurnItems *
 turn_items_new (OcgTranscript *self,
-                OcgTurn       *turn)
+                OcgTurn       *turn,
+                gboolean       shown)
 {
   TurnItems *ti = g_new0 (TurnItems, 1);
-  g_autoptr(GPtrArray) items = NULL;
 
   ti->turn = g_object_ref (turn);
   ti->items = g_ptr_array_new_with_free_func (g_object_unref);
   ti->watched = g_ptr_array_new ();
-  items = compute_items (self, ti);
-  g_ptr_array_unref (ti->items);
-  ti->items = g_steal_pointer (&items);
+  if (shown)
+    turn_items_show (self, ti);
   return ti;
 }
 
+/* The first turns of an empty transcript (a session opened before its
+ * messages came) are shown as at creation: the newest, the rest hidden.
+ * Later, turns inserted among the hidden ones stay hidden; those after them
+ * (new turns, or older history the reader asked for once everything was
+ * shown) are shown. */
 static void
 on_turns_changed (GListModel    *turns,
                   guint          position,
@@ -529,8 +553,22 @@ on_turns_changed (GListModel    *turns,
                   OcgTranscript *self)
 {
   guint offset = 0, n_removed = 0, n_added = 0;
+  gboolean hidden;
 
-  for (guint i = 0; i < position; i++)
+  if (self->per_turn->len == 0 && self->min_items > 0)
+    {
+      for (guint i = 0; i < added; i++)
+        {
+          g_autoptr(OcgTurn) turn = g_list_model_get_item (turns, position + i);
+
+          g_ptr_array_add (self->per_turn, turn_items_new (self, turn, FALSE));
+        }
+      self->n_hidden = added;
+      ocg_transcript_reveal_older (self, self->min_items);
+      return;
+    }
+
+  for (guint i = self->n_hidden; i < position; i++)
     offset += ((TurnItems *) g_ptr_array_index (self->per_turn, i))->items->len;
 
   for (guint i = 0; i < removed; i++)
@@ -541,18 +579,24 @@ on_turns_changed (GListModel    *turns,
       unwatch (ti, self);
     }
   g_ptr_array_remove_range (self->per_turn, position, removed);
+  if (position < self->n_hidden)
+    self->n_hidden -= MIN (removed, self->n_hidden - position);
 
+  hidden = position < self->n_hidden;
   for (guint i = 0; i < added; i++)
     {
       g_autoptr(OcgTurn) turn = g_list_model_get_item (turns, position + i);
-      TurnItems *ti = turn_items_new (self, turn);
+      TurnItems *ti = turn_items_new (self, turn, !hidden);
 
       n_added += ti->items->len;
       g_ptr_array_insert (self->per_turn, (int) (position + i), ti);
     }
+  if (hidden)
+    self->n_hidden += added;
 
   self->n_items = self->n_items - n_removed + n_added;
-  g_list_model_items_changed (G_LIST_MODEL (self), offset, n_removed, n_added);
+  if (n_removed > 0 || n_added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), offset, n_removed, n_added);
 }
 
 static void
@@ -587,11 +631,47 @@ ocg_transcript_init (OcgTranscript *self)
   self->owner = g_hash_table_new (NULL, NULL);
 }
 
+/* Shows hidden turns, newest first, until at least @min_items more rows
+ * are shown or none is hidden. Returns the number of rows added at the top. */
+guint
+ocg_transcript_reveal_older (OcgTranscript *self,
+                             guint          min_items)
+{
+  guint n_added = 0;
+
+  g_return_val_if_fail (OCG_IS_TRANSCRIPT (self), 0);
+
+  while (self->n_hidden > 0 && n_added < min_items)
+    {
+      TurnItems *ti = g_ptr_array_index (self->per_turn, self->n_hidden - 1);
+
+      turn_items_show (self, ti);
+      self->n_hidden--;
+      n_added += ti->items->len;
+    }
+  self->n_items += n_added;
+  if (n_added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_added);
+  return n_added;
+}
+
+/* The number of turns not shown yet */
+guint
+ocg_transcript_get_n_hidden (OcgTranscript *self)
+{
+  g_return_val_if_fail (OCG_IS_TRANSCRIPT (self), 0);
+  return self->n_hidden;
+}
+
+/* A transcript of @turns showing the newest turns that make at least
+ * @min_items rows (all of them when 0) */
 OcgTranscript *
 ocg_transcript_new (OcgStore     *store,
-                    OcgTurnModel *turns)
+                    OcgTurnModel *turns,
+                    guint         min_items)
 {
   OcgTranscript *self;
+  guint n;
 
   g_return_val_if_fail (OCG_IS_STORE (store), NULL);
   g_return_val_if_fail (OCG_IS_TURN_MODEL (turns), NULL);
@@ -599,8 +679,18 @@ ocg_transcript_new (OcgStore     *store,
   self = g_object_new (OCG_TYPE_TRANSCRIPT, NULL);
   self->store = g_object_ref (store);
   self->turns = g_object_ref (turns);
+  self->min_items = min_items;
   g_signal_connect (turns, "items-changed", G_CALLBACK (on_turns_changed), self);
-  on_turns_changed (G_LIST_MODEL (turns), 0, 0, g_list_model_get_n_items (G_LIST_MODEL (turns)), self);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (turns));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OcgTurn) turn = g_list_model_get_item (G_LIST_MODEL (turns), i);
+
+      g_ptr_array_add (self->per_turn, turn_items_new (self, turn, FALSE));
+    }
+  self->n_hidden = n;
+  ocg_transcript_reveal_older (self, min_items > 0 ? min_items : G_MAXUINT);
   return self;
 }
 

@@ -28,8 +28,12 @@ const char       *ocg_transcript_item_get_text  (OcgTranscriptItem *self,
 #define OCG_TYPE_TRANSCRIPT (ocg_transcript_get_type ())
 G_DECLARE_FINAL_TYPE (OcgTranscript, ocg_transcript, OCG, TRANSCRIPT, GObject)
 
-OcgTranscript *ocg_transcript_new         (OcgStore      *store,
-                                           OcgTurnModel  *turns);
-OcgTurnModel  *ocg_transcript_get_turns   (OcgTranscript *self);
+OcgTranscript *ocg_transcript_new          (OcgStore      *store,
+                                            OcgTurnModel  *turns,
+                                            guint          min_items);
+OcgTurnModel  *ocg_transcript_get_turns    (OcgTranscript *self);
+guint          ocg_transcript_reveal_older (OcgTranscript *self,
+                                            guint          min_items);
+guint          ocg_transcript_get_n_hidden (OcgTranscript *self);
 
 G_END_DECLS

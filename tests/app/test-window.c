@@ -20,6 +20,7 @@
 #include "ocg-application.h"
 #include "ocg-window.h"
 
+#include <math.h>
 #include <string.h>
 
 #define TOOLS "ses_e02ff560dffeTxcjcz256LiHVM"
@@ -729,6 +730,136 @@ test_sidebar_resize (Fixture       *fixture,
   g_assert_cmpint (width, ==, 220);
 }
 
+/* Where the user message "Question NNN." is, from the top of the chat view;
+ * FALSE when no row shows it */
+static gboolean
+question_y (GtkWidget *view,
+            guint      n,
+            double    *y)
+{
+  g_autofree char *text = g_strdup_printf ("Question %03u.", n);
+  GtkWidget *label = app_test_find_label (view, text);
+  graphene_point_t point;
+
+  if (label == NULL || !gtk_widget_get_mapped (label) ||
+      !gtk_widget_compute_point (label, view, &GRAPHENE_POINT_INIT (0, 0), &point))
+    return FALSE;
+  *y = point.y;
+  return TRUE;
+}
+
+static gboolean
+first_question_on_screen (GtkWidget *view,
+                          guint      n_turns,
+                          guint     *first)
+{
+  for (guint i = 0; i < n_turns; i++)
+    {
+      double y;
+
+      if (question_y (view, i, &y) && y >= 0 && y < gtk_widget_get_height (view))
+        {
+          *first = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+on_painted (GdkFrameClock *clock,
+            gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Runs the main loop until @widget's window has drawn a frame, and no
+ * further: sources of a lower priority than drawing have not run yet */
+static void
+run_until_painted (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_widget_queue_draw (widget);
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* A session longer than a page of history opens at its end, and scrolling
+ * up brings every older turn, in order, without the view jumping */
+static void
+test_long_session_scrolls_back (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  enum { N_TURNS = 200 };
+  GtkWidget *view = ocg_window_get_chat_view (fixture->window);
+  GtkAdjustment *adj;
+  g_autoptr(GString) messages = g_string_new ("[");
+  g_autofree char *created = NULL;
+  double y;
+  guint first = 0, scrolls = 0;
+
+  for (guint i = 0; i < N_TURNS; i++)
+    g_string_append_printf (messages,
+                            "%s{\"info\":{\"id\":\"msg_%06u_u\",\"sessionID\":\"ses_long\",\"role\":\"user\",\"time\":{\"created\":%u}},"
+                            "\"parts\":[{\"id\":\"prt_%06u_u\",\"messageID\":\"msg_%06u_u\",\"sessionID\":\"ses_long\",\"type\":\"text\",\"text\":\"Question %03u.\"}]},"
+                            "{\"info\":{\"id\":\"msg_%06u_v\",\"sessionID\":\"ses_long\",\"role\":\"assistant\",\"parentID\":\"msg_%06u_u\",\"modelID\":\"m\",\"time\":{\"created\":%u,\"completed\":%u}},"
+                            "\"parts\":[{\"id\":\"prt_%06u_v\",\"messageID\":\"msg_%06u_v\",\"sessionID\":\"ses_long\",\"type\":\"text\",\"text\":\"Answer %u, with a list:\\n\\n- one\\n- two\\n\"}]}",
+                            i == 0 ? "" : ",", i, 1000 + i, i, i, i, i, i, 1000 + i, 1001 + i, i, i, i);
+  g_string_append_c (messages, ']');
+  fake_server_set (fixture->server, "/session/ses_long/message", messages->str);
+  fake_server_set (fixture->server, "/session/ses_long/todo", "[]");
+  created = g_strdup_printf ("{\"type\":\"session.created\",\"properties\":{\"info\":{\"id\":\"ses_long\",\"title\":\"Long\",\"directory\":\"/home/user/demo\",\"time\":{\"created\":1000,\"updated\":%u}}}}", 2000 + N_TURNS);
+  fake_server_push (fixture->server, created);
+  app_test_run_for (200);
+
+  ocg_window_open_session (fixture->window, "ses_long");
+  app_test_run_for (800);
+  adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (ocg_chat_view_get_list_view (OCG_CHAT_VIEW (view))));
+
+  /* At the end: the last question and answer are on screen, the first is
+   * nowhere */
+  g_assert_true (question_y (view, N_TURNS - 1, &y));
+  g_assert_cmpfloat (y, >=, 0);
+  g_assert_cmpfloat (y, <, gtk_widget_get_height (view));
+  g_assert_nonnull (app_test_find_label (view, "Answer 199, with a list"));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=,
+                     gtk_adjustment_get_upper (adj) - 1);
+  g_assert_false (question_y (view, 0, &y));
+
+  /* Scrolling to the top again and again brings older turns above the
+   * ones read, which stay where they were, until the first one */
+  while (!question_y (view, 0, &y) && scrolls++ < 100)
+    {
+      double before, after;
+      guint top;
+
+      /* The frame at the top, before older turns come */
+      gtk_adjustment_set_value (adj, 0);
+      run_until_painted (view);
+      g_assert_true (first_question_on_screen (view, N_TURNS, &top));
+      g_assert_cmpuint (top, <=, (first == 0 ? N_TURNS : first));
+      g_assert_true (question_y (view, top, &before));
+      app_test_run_for (300);
+      /* Older turns arrived above: the one on top has not moved */
+      g_assert_true (question_y (view, top, &after));
+      g_assert_cmpfloat (fabs (after - before), <, 2);
+      first = top;
+    }
+  g_assert_cmpuint (scrolls, >, 3);
+  g_assert_cmpuint (scrolls, <, 100);
+  /* Every turn came, once, in order */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (OCG_CHAT_VIEW (view)))), ==, N_TURNS);
+  gtk_adjustment_set_value (adj, 0);
+  app_test_run_for (200);
+  g_assert_true (first_question_on_screen (view, N_TURNS, &first));
+  g_assert_cmpuint (first, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -750,6 +881,7 @@ main (int   argc,
   ADD ("question-answered", test_question_answered);
   ADD ("send-echo-error-and-retry", test_send_echo_error_and_retry);
   ADD ("reconnect-keeps-transcript", test_reconnect_keeps_transcript);
+  ADD ("long-session-scrolls-back", test_long_session_scrolls_back);
 #undef ADD
 
   return g_test_run ();
