@@ -858,6 +858,44 @@ test_long_session_scrolls_back (Fixture       *fixture,
   app_test_run_for (200);
   g_assert_true (first_question_on_screen (view, N_TURNS, &first));
   g_assert_cmpuint (first, ==, 0);
+
+  /* A new turn streams while the reader is at the top: nothing moves */
+  fake_server_push (fixture->server,
+                    "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_000200_u\",\"sessionID\":\"ses_long\",\"role\":\"user\",\"time\":{\"created\":5000}}}}");
+  fake_server_push (fixture->server,
+                    "{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_000200_u\",\"messageID\":\"msg_000200_u\",\"sessionID\":\"ses_long\",\"type\":\"text\",\"text\":\"Question 200.\"}}}");
+  fake_server_push (fixture->server,
+                    "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_000200_v\",\"sessionID\":\"ses_long\",\"role\":\"assistant\",\"parentID\":\"msg_000200_u\",\"modelID\":\"m\",\"time\":{\"created\":5001}}}}");
+  fake_server_push (fixture->server,
+                    "{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_000200_v\",\"messageID\":\"msg_000200_v\",\"sessionID\":\"ses_long\",\"type\":\"text\",\"text\":\"\"}}}");
+  app_test_run_for (300);
+  g_assert_true (question_y (view, 0, &y));
+  g_assert_cmpfloat (y, >=, 0);
+
+  /* Back at the end, the view follows the answer as it grows, past
+   * several screens and rows */
+  ocg_chat_view_scroll_to_bottom (OCG_CHAT_VIEW (view));
+  app_test_run_for (200);
+  g_assert_true (question_y (view, 200, &y));
+  for (guint i = 0; i < 120; i++)
+    {
+      g_autofree char *delta = g_strdup_printf ("{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_long\",\"messageID\":\"msg_000200_v\",\"partID\":\"prt_000200_v\",\"field\":\"text\",\"delta\":\"Paragraph %u of the long answer.\\n\\n\"}}", i);
+
+      fake_server_push (fixture->server, delta);
+      if (i % 10 == 9)
+        app_test_run_for (50);
+    }
+  app_test_run_for (400);
+  {
+    GtkWidget *last = app_test_find_label (view, "Paragraph 119 of the long answer.");
+    graphene_point_t point;
+
+    g_assert_nonnull (last);
+    g_assert_true (gtk_widget_compute_point (last, view, &GRAPHENE_POINT_INIT (0, 0), &point));
+    g_assert_cmpfloat (point.y, >=, 0);
+    g_assert_cmpfloat (point.y, <, gtk_widget_get_height (view));
+  }
+  g_assert_false (question_y (view, 200, &y) && y >= 0);
 }
 
 int
