@@ -26,6 +26,7 @@ struct _OcgComposer
 
   char      *disabled_reason;
   gboolean   busy;
+  gboolean   busy_hint;   /* Enter was pressed while the agent works */
 };
 
 G_DEFINE_FINAL_TYPE (OcgComposer, ocg_composer, GTK_TYPE_WIDGET)
@@ -104,8 +105,15 @@ update (OcgComposer *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Send"), -1);
     }
 
-  gtk_label_set_text (GTK_LABEL (self->reason_label), self->disabled_reason != NULL ? self->disabled_reason : "");
-  gtk_widget_set_visible (self->reason_label, self->disabled_reason != NULL);
+  if (self->disabled_reason != NULL)
+    gtk_label_set_text (GTK_LABEL (self->reason_label), self->disabled_reason);
+  else if (self->busy && self->busy_hint)
+    gtk_label_set_text (GTK_LABEL (self->reason_label),
+                        _("The agent is still working: Ctrl+Enter sends this now, Esc stops the agent"));
+  else
+    gtk_label_set_text (GTK_LABEL (self->reason_label), "");
+  gtk_widget_set_visible (self->reason_label,
+                          self->disabled_reason != NULL || (self->busy && self->busy_hint));
   gtk_widget_set_visible (self->placeholder, gtk_text_buffer_get_char_count (buffer (self)) == 0);
 }
 
@@ -150,8 +158,10 @@ on_key_pressed (GtkEventControllerKey *controller,
         return FALSE;  /* a new line */
       if (self->busy && !(state & GDK_CONTROL_MASK))
         {
-          /* Sending while the agent works queues nothing: say so */
+          /* Enter alone does not interrupt a turn: say how to */
           gtk_widget_error_bell (GTK_WIDGET (self));
+          self->busy_hint = TRUE;
+          update (self);
           return TRUE;
         }
       ocg_composer_send (self);
@@ -182,6 +192,7 @@ ocg_composer_set_busy (OcgComposer *self,
   if (self->busy == busy)
     return;
   self->busy = busy;
+  self->busy_hint = FALSE;
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }

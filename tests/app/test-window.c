@@ -898,6 +898,120 @@ test_long_session_scrolls_back (Fixture       *fixture,
   g_assert_false (question_y (view, 200, &y) && y >= 0);
 }
 
+typedef struct
+{
+  GPtrArray *sent;
+  guint      stops;
+} ComposerLog;
+
+static void
+on_composer_send (OcgComposer *composer,
+                  const char  *text,
+                  ComposerLog *log)
+{
+  g_ptr_array_add (log->sent, g_strdup (text));
+}
+
+static void
+on_composer_stop (OcgComposer *composer,
+                  ComposerLog *log)
+{
+  log->stops++;
+}
+
+/* A key press as the text view's key controller sees it; TRUE when the
+ * composer took it */
+static gboolean
+press (OcgComposer     *composer,
+       guint            keyval,
+       GdkModifierType  state)
+{
+  GtkWidget *text_view = GTK_WIDGET (ocg_composer_get_text_view (composer));
+  GListModel *controllers = gtk_widget_observe_controllers (text_view);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+    }
+  g_object_unref (controllers);
+  return handled;
+}
+
+static GtkWidget *
+button_of (OcgComposer *composer)
+{
+  return app_test_find_by_type (GTK_WIDGET (composer), GTK_TYPE_BUTTON, 0);
+}
+
+/* Enter sends, Shift+Enter is a new line; while the agent works the button
+ * stops it, Enter says how to send anyway, Ctrl+Enter sends, Esc stops;
+ * without a connection nothing is sent and the reason is shown */
+static void
+test_composer_keys (void)
+{
+  OcgComposer *composer = OCG_COMPOSER (ocg_composer_new ());
+  ComposerLog log = { g_ptr_array_new_with_free_func (g_free), 0 };
+  GtkWidget *window = app_test_window (GTK_WIDGET (composer), 600, 200);
+  g_autofree char *text = NULL;
+
+  g_signal_connect (composer, "send", G_CALLBACK (on_composer_send), &log);
+  g_signal_connect (composer, "stop", G_CALLBACK (on_composer_stop), &log);
+  app_test_run_for (100);
+
+  /* Nothing typed: the button cannot send */
+  g_assert_false (gtk_widget_get_sensitive (button_of (composer)));
+  ocg_composer_set_text (composer, "first");
+  g_assert_true (gtk_widget_get_sensitive (button_of (composer)));
+  g_assert_false (press (composer, GDK_KEY_Return, GDK_SHIFT_MASK));
+  g_assert_cmpuint (log.sent->len, ==, 0);
+  g_assert_true (press (composer, GDK_KEY_Return, 0));
+  g_assert_cmpuint (log.sent->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (log.sent, 0), ==, "first");
+  text = ocg_composer_get_text (composer);
+  g_assert_cmpstr (text, ==, "");
+
+  /* Busy: Stop, and Enter keeps the text and explains */
+  ocg_composer_set_busy (composer, TRUE);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button_of (composer)), ==, "Stop (Esc)");
+  ocg_composer_set_text (composer, "second");
+  g_assert_null (app_test_find_label (GTK_WIDGET (composer), "Ctrl+Enter"));
+  g_assert_true (press (composer, GDK_KEY_Return, 0));
+  g_assert_cmpuint (log.sent->len, ==, 1);
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (composer), "Ctrl+Enter sends this now"));
+  g_assert_true (press (composer, GDK_KEY_Return, GDK_CONTROL_MASK));
+  g_assert_cmpuint (log.sent->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (log.sent, 1), ==, "second");
+  g_assert_true (press (composer, GDK_KEY_Escape, 0));
+  g_assert_cmpuint (log.stops, ==, 1);
+  g_signal_emit_by_name (button_of (composer), "clicked");
+  g_assert_cmpuint (log.stops, ==, 2);
+
+  /* The turn ended: the hint goes, Escape is no longer taken */
+  ocg_composer_set_busy (composer, FALSE);
+  g_assert_null (app_test_find_label (GTK_WIDGET (composer), "Ctrl+Enter"));
+  g_assert_false (press (composer, GDK_KEY_Escape, 0));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button_of (composer)), ==, "Send (Enter)");
+
+  /* Not connected: nothing goes, the text stays, the reason shows */
+  ocg_composer_set_text (composer, "third");
+  ocg_composer_set_disabled_reason (composer, "Connecting to the server…");
+  g_assert_false (gtk_widget_get_sensitive (button_of (composer)));
+  press (composer, GDK_KEY_Return, 0);
+  g_assert_cmpuint (log.sent->len, ==, 2);
+  g_free (text);
+  text = ocg_composer_get_text (composer);
+  g_assert_cmpstr (text, ==, "third");
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (composer), "Connecting to the server"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_ptr_array_unref (log.sent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -909,6 +1023,7 @@ main (int   argc,
   g_test_add_func ("/preferences/server-check", test_preferences_server_check);
 
   g_test_add_func ("/window/missing-opencode-page", test_missing_opencode_page);
+  g_test_add_func ("/composer/keys", test_composer_keys);
 
 #define ADD(path, fn) g_test_add ("/window/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("sidebar-order-and-nesting", test_sidebar_order_and_nesting);
