@@ -1771,8 +1771,9 @@ ocg_markdown_view_render (OcgMarkdownView *self)
   if (from_block == self->blocks->len)
     child = NULL;
 
+  /* An empty array has no storage: no pointer arithmetic on it */
   reconcile_children (GTK_WIDGET (self), child,
-                      (Node **) self->blocks->pdata + from_block,
+                      from_block < self->blocks->len ? (Node **) self->blocks->pdata + from_block : NULL,
                       self->blocks->len - from_block,
                       (Node **) tail->pdata,
                       tail->len);

@@ -147,5 +147,6 @@ ocg_turn_set_assistant (OcgTurn   *self,
     return;
 
   g_list_store_splice (self->assistant, prefix, n_old - prefix - suffix,
-                       messages->pdata + prefix, messages->len - prefix - suffix);
+                       prefix < messages->len ? messages->pdata + prefix : NULL,
+                       messages->len - prefix - suffix);
 }

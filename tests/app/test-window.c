@@ -748,6 +748,39 @@ question_y (GtkWidget *view,
   return TRUE;
 }
 
+typedef struct
+{
+  GtkWidget *view;
+  guint      n;
+} Question;
+
+static gboolean
+question_on_screen (gpointer data)
+{
+  Question *q = data;
+  double y;
+
+  return question_y (q->view, q->n, &y) && y >= 0 && y < gtk_widget_get_height (q->view);
+}
+
+static gboolean
+label_on_screen (GtkWidget  *view,
+                 const char *text)
+{
+  GtkWidget *label = app_test_find_label (view, text);
+  graphene_point_t point;
+
+  return label != NULL && gtk_widget_get_mapped (label) &&
+         gtk_widget_compute_point (label, view, &GRAPHENE_POINT_INIT (0, 0), &point) &&
+         point.y >= 0 && point.y < gtk_widget_get_height (view);
+}
+
+static gboolean
+last_paragraph_on_screen (gpointer data)
+{
+  return label_on_screen (data, "Paragraph 119 of the long answer.");
+}
+
 static gboolean
 first_question_on_screen (GtkWidget *view,
                           guint      n_turns,
@@ -818,7 +851,8 @@ test_long_session_scrolls_back (Fixture       *fixture,
   app_test_run_for (200);
 
   ocg_window_open_session (fixture->window, "ses_long");
-  app_test_run_for (800);
+  g_assert_true (app_test_wait (question_on_screen, &(Question) { view, N_TURNS - 1 }, 10000));
+  app_test_run_for (300);
   adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (ocg_chat_view_get_list_view (OCG_CHAT_VIEW (view))));
 
   /* At the end: the last question and answer are on screen, the first is
@@ -875,8 +909,7 @@ test_long_session_scrolls_back (Fixture       *fixture,
   /* Back at the end, the view follows the answer as it grows, past
    * several screens and rows */
   ocg_chat_view_scroll_to_bottom (OCG_CHAT_VIEW (view));
-  app_test_run_for (200);
-  g_assert_true (question_y (view, 200, &y));
+  g_assert_true (app_test_wait (question_on_screen, &(Question) { view, 200 }, 10000));
   for (guint i = 0; i < 120; i++)
     {
       g_autofree char *delta = g_strdup_printf ("{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_long\",\"messageID\":\"msg_000200_v\",\"partID\":\"prt_000200_v\",\"field\":\"text\",\"delta\":\"Paragraph %u of the long answer.\\n\\n\"}}", i);
@@ -885,16 +918,9 @@ test_long_session_scrolls_back (Fixture       *fixture,
       if (i % 10 == 9)
         app_test_run_for (50);
     }
-  app_test_run_for (400);
-  {
-    GtkWidget *last = app_test_find_label (view, "Paragraph 119 of the long answer.");
-    graphene_point_t point;
-
-    g_assert_nonnull (last);
-    g_assert_true (gtk_widget_compute_point (last, view, &GRAPHENE_POINT_INIT (0, 0), &point));
-    g_assert_cmpfloat (point.y, >=, 0);
-    g_assert_cmpfloat (point.y, <, gtk_widget_get_height (view));
-  }
+  g_assert_true (app_test_wait (last_paragraph_on_screen, view, 10000));
+  app_test_run_for (200);
+  g_assert_true (last_paragraph_on_screen (view));
   g_assert_false (question_y (view, 200, &y) && y >= 0);
 }
 
