@@ -480,6 +480,15 @@ test_lazy_details (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The command of a bash step is laid out on several lines */
+static gboolean
+command_wrapped (gpointer data)
+{
+  GtkWidget *command = app_test_find_by_css (data, "step-command", 0);
+
+  return command != NULL && gtk_widget_get_height (command) > 60;
+}
+
 static void
 test_bash_output (void)
 {
@@ -523,7 +532,7 @@ test_bash_output (void)
   step = ocg_timeline_step_new (store, part, "/proj");
   window = show_sized (step, 360);
   ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
-  app_test_run_for (400);
+  g_assert_true (app_test_wait (command_wrapped, step, 10000));
   g_assert_cmpint (gtk_widget_get_height (app_test_find_by_css (step, "step-command", 0)), >, 60);
   g_assert_true (g_str_has_suffix (text_of (step, "step-command"), "&& echo done\nexit 0"));
   g_assert_cmpstr (text_of (step, "step-subject"), ==, "for f in src/app/*.c src/core/*.c tests/*.c; do echo \"$f\";"

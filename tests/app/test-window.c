@@ -493,6 +493,14 @@ is_missing (gpointer data)
   return ocg_connection_get_state (data) == OCG_CONNECTION_SERVER_MISSING;
 }
 
+static gboolean
+status_page_shown (gpointer data)
+{
+  GtkWidget *page = app_test_find_by_type (GTK_WIDGET (data), ADW_TYPE_STATUS_PAGE, 0);
+
+  return page != NULL && gtk_widget_get_mapped (page);
+}
+
 static void
 test_missing_opencode_page (void)
 {
@@ -503,7 +511,7 @@ test_missing_opencode_page (void)
   gtk_window_present (GTK_WINDOW (window));
   ocg_connection_start (connection);
   g_assert_true (app_test_wait (is_missing, connection, 10000));
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (status_page_shown, window, 10000));
 
   /* The page says what is missing and how to get it, with a way to try again */
   page = app_test_find_by_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, 0);
