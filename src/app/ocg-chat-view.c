@@ -34,7 +34,9 @@ struct _OcgChatView
   GHashTable    *send_errors;    /* message id -> error */
 
   GtkWidget     *stack;
+  GtkWidget     *overlay;
   GtkWidget     *scrolled;
+  GtkWidget     *to_end;      /* revealer of the "to the end" button */
   GtkWidget     *list_view;
   GtkWidget     *empty;
   GtkAdjustment *vadjustment;
@@ -65,6 +67,15 @@ is_at_bottom (OcgChatView *self)
 
   return gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >=
          gtk_adjustment_get_upper (adj) - BOTTOM_SLACK;
+}
+
+/* The button back to the end shows while the reader is elsewhere */
+static void
+update_to_end (OcgChatView *self)
+{
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->to_end),
+                                 !self->stick_to_bottom && self->transcript != NULL &&
+                                 g_list_model_get_n_items (G_LIST_MODEL (self->transcript)) > 0);
 }
 
 /* Brings the end of the last row into view. Through the list view's own
@@ -154,7 +165,10 @@ on_value_changed (GtkAdjustment *adj,
   if (self->relayout)
     follow_end_later (self);
   else if (!self->scrolling)
-    self->stick_to_bottom = is_at_bottom (self);
+    {
+      self->stick_to_bottom = is_at_bottom (self);
+      update_to_end (self);
+    }
 
   if (self->session_id != NULL && self->older_idle == 0 &&
       gtk_adjustment_get_value (adj) < gtk_adjustment_get_page_size (adj) &&
@@ -300,7 +314,7 @@ update_empty (OcgChatView *self)
 {
   gboolean empty = self->turns == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->turns)) == 0;
 
-  gtk_stack_set_visible_child (GTK_STACK (self->stack), empty ? self->empty : self->scrolled);
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), empty ? self->empty : self->overlay);
 }
 
 static void
@@ -349,6 +363,7 @@ ocg_chat_view_set_session (OcgChatView *self,
   self->stick_to_bottom = TRUE;
   scroll_to_end (self);
   update_empty (self);
+  update_to_end (self);
 }
 
 const char *
@@ -372,6 +387,14 @@ ocg_chat_view_scroll_to_bottom (OcgChatView *self)
 
   self->stick_to_bottom = TRUE;
   scroll_to_end (self);
+  update_to_end (self);
+}
+
+static void
+on_to_end_clicked (GtkButton   *button,
+                   OcgChatView *self)
+{
+  ocg_chat_view_scroll_to_bottom (self);
 }
 
 gboolean
@@ -510,8 +533,31 @@ ocg_chat_view_init (OcgChatView *self)
   adw_status_page_set_description (ADW_STATUS_PAGE (self->empty),
                                    _("Ask the agent to read, explain or change the code of this project"));
 
+  /* Back to the end, over the transcript's corner, while the reader is
+   * elsewhere */
+  {
+    GtkWidget *button = gtk_button_new_from_icon_name ("go-down-symbolic");
+
+    gtk_widget_add_css_class (button, "osd");
+    gtk_widget_add_css_class (button, "circular");
+    gtk_widget_set_tooltip_text (button, _("Scroll to the End"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Scroll to the End"), -1);
+    g_signal_connect (button, "clicked", G_CALLBACK (on_to_end_clicked), self);
+    self->to_end = gtk_revealer_new ();
+    gtk_revealer_set_transition_type (GTK_REVEALER (self->to_end), GTK_REVEALER_TRANSITION_TYPE_CROSSFADE);
+    gtk_revealer_set_child (GTK_REVEALER (self->to_end), button);
+    gtk_widget_set_halign (self->to_end, GTK_ALIGN_END);
+    gtk_widget_set_valign (self->to_end, GTK_ALIGN_END);
+    gtk_widget_set_margin_end (self->to_end, 18);
+    gtk_widget_set_margin_bottom (self->to_end, 18);
+  }
+  self->overlay = gtk_overlay_new ();
+  gtk_overlay_set_child (GTK_OVERLAY (self->overlay), self->scrolled);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->to_end);
+
   gtk_stack_add_child (GTK_STACK (self->stack), self->empty);
-  gtk_stack_add_child (GTK_STACK (self->stack), self->scrolled);
+  gtk_stack_add_child (GTK_STACK (self->stack), self->overlay);
 }
 
 GtkWidget *

@@ -13,6 +13,7 @@
 #include "ocg-preferences.h"
 #include "ocg-timeline.h"
 #include "ocg-welcome.h"
+#include "ocg-chat-view.h"
 #include "ocg-window.h"
 
 #include <string.h>
@@ -185,6 +186,16 @@ main (int   argc,
       ocg_timeline_set_expanded (OCG_TIMELINE (timeline), TRUE);
     }
   save (GTK_WIDGET (window), "finished-turn-expanded.png");
+
+  /* 2b. Read back up from there: the way back to the end shows */
+  {
+    OcgChatView *view = OCG_CHAT_VIEW (ocg_window_get_chat_view (window));
+    GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (ocg_chat_view_get_list_view (view)));
+
+    gtk_adjustment_set_value (adj, 0);
+    app_test_run_for (400);
+    save (GTK_WIDGET (window), "scrolled-back.png");
+  }
 
   /* 3. A permission asked by a subagent */
   ocg_window_open_session (window, TASK);

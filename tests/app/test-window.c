@@ -830,6 +830,28 @@ run_until_painted (GtkWidget *widget)
   g_signal_handler_disconnect (clock, handler);
 }
 
+/* The button that brings the reader back to the end, and whether it shows */
+static GtkWidget *
+to_end_button (GtkWidget *view)
+{
+  for (guint i = 0;; i++)
+    {
+      GtkWidget *button = app_test_find_by_type (view, GTK_TYPE_BUTTON, i);
+
+      if (button == NULL || g_strcmp0 (gtk_widget_get_tooltip_text (button), "Scroll to the End") == 0)
+        return button;
+    }
+}
+
+static gboolean
+to_end_shown (GtkWidget *view)
+{
+  GtkWidget *button = to_end_button (view);
+
+  return button != NULL &&
+         gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (button)));
+}
+
 /* A session longer than a page of history opens at its end, and scrolling
  * up brings every older turn, in order, without the view jumping */
 static void
@@ -872,6 +894,7 @@ test_long_session_scrolls_back (Fixture       *fixture,
   g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=,
                      gtk_adjustment_get_upper (adj) - 1);
   g_assert_false (question_y (view, 0, &y));
+  g_assert_false (to_end_shown (view));
 
   /* Scrolling to the top again and again brings older turns above the
    * ones read, which stay where they were, until the first one */
@@ -914,10 +937,12 @@ test_long_session_scrolls_back (Fixture       *fixture,
   g_assert_true (question_y (view, 0, &y));
   g_assert_cmpfloat (y, >=, 0);
 
-  /* Back at the end, the view follows the answer as it grows, past
-   * several screens and rows */
-  ocg_chat_view_scroll_to_bottom (OCG_CHAT_VIEW (view));
+  /* Back at the end with the button that shows meanwhile, the view follows
+   * the answer as it grows, past several screens and rows */
+  g_assert_true (to_end_shown (view));
+  g_signal_emit_by_name (to_end_button (view), "clicked");
   g_assert_true (app_test_wait (question_on_screen, &(Question) { view, 200 }, 10000));
+  g_assert_false (to_end_shown (view));
   for (guint i = 0; i < 120; i++)
     {
       g_autofree char *delta = g_strdup_printf ("{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_long\",\"messageID\":\"msg_000200_v\",\"partID\":\"prt_000200_v\",\"field\":\"text\",\"delta\":\"Paragraph %u of the long answer.\\n\\n\"}}", i);
