@@ -341,6 +341,8 @@ ocg_chat_view_set_session (OcgChatView *self,
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
+  /* Older history was wanted for the session being left */
+  g_clear_handle_id (&self->older_idle, g_source_remove);
   g_clear_object (&self->transcript);
   g_clear_object (&self->turns);
   g_free (self->session_id);
