@@ -16,6 +16,7 @@
 #include "ocg-prompt-dock.h"
 #include "ocg-sidebar.h"
 #include "ocg-timeline.h"
+#include "ocg-transcript.h"
 #include "ocg-turn-row.h"
 #include "ocg-application.h"
 #include "ocg-window.h"
@@ -1071,6 +1072,140 @@ test_composer_keys (void)
   g_ptr_array_unref (log.sent);
 }
 
+/* The transcript model alone, without a window */
+
+static void
+apply_turn (OcgSync *sync,
+            guint    i)
+{
+  g_autofree char *user = g_strdup_printf ("{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_%04u_u\",\"sessionID\":\"ses_t\",\"role\":\"user\",\"time\":{\"created\":%u}}}}", i, i);
+  g_autofree char *question = g_strdup_printf ("{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_%04u_u\",\"messageID\":\"msg_%04u_u\",\"sessionID\":\"ses_t\",\"type\":\"text\",\"text\":\"Q %u\"}}}", i, i, i);
+  g_autofree char *assistant = g_strdup_printf ("{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_%04u_v\",\"sessionID\":\"ses_t\",\"role\":\"assistant\",\"parentID\":\"msg_%04u_u\",\"time\":{\"created\":%u}}}}", i, i, i);
+  g_autofree char *answer = g_strdup_printf ("{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_%04u_v\",\"messageID\":\"msg_%04u_v\",\"sessionID\":\"ses_t\",\"type\":\"text\",\"text\":\"A %u\"}}}", i, i, i);
+  const char *frames[] = { user, question, assistant, answer };
+
+  for (guint f = 0; f < G_N_ELEMENTS (frames); f++)
+    ocg_sync_apply_frame (sync, frames[f], strlen (frames[f]));
+}
+
+static void
+apply (OcgSync    *sync,
+       const char *frame)
+{
+  ocg_sync_apply_frame (sync, frame, strlen (frame));
+}
+
+/* What a list view would hold, kept only from the model's signals */
+static void
+on_mirror_changed (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   GPtrArray  *mirror)
+{
+  g_assert_cmpuint (position + removed, <=, mirror->len);
+  g_ptr_array_remove_range (mirror, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (mirror, (int) (position + i), g_list_model_get_item (model, position + i));
+  g_assert_cmpuint (mirror->len, ==, g_list_model_get_n_items (model));
+}
+
+static void
+assert_same_rows (GListModel *a,
+                  GListModel *b)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (a), ==, g_list_model_get_n_items (b));
+  for (guint i = 0; i < g_list_model_get_n_items (a); i++)
+    {
+      g_autoptr(OcgTranscriptItem) x = g_list_model_get_item (a, i);
+      g_autoptr(OcgTranscriptItem) y = g_list_model_get_item (b, i);
+      gsize lx, ly;
+      const char *tx = ocg_transcript_item_get_text (x, &lx);
+      const char *ty = ocg_transcript_item_get_text (y, &ly);
+
+      g_assert_cmpint (ocg_transcript_item_get_kind (x), ==, ocg_transcript_item_get_kind (y));
+      g_assert_true (ocg_transcript_item_get_turn (x) == ocg_transcript_item_get_turn (y));
+      g_assert_cmpmem (tx, lx, ty, ly);
+    }
+}
+
+/* A transcript that shows only its newest turns stays right while hidden
+ * turns change, come and go, and shows every row, in order, once revealed */
+static void
+test_transcript_hidden_turns (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = ocg_sync_new (store, NULL);
+  g_autoptr(OcgTurnModel) turns = NULL;
+  g_autoptr(OcgTranscript) windowed = NULL;
+  g_autoptr(OcgTranscript) full = NULL;
+  g_autoptr(GPtrArray) mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *model;
+
+  apply (sync, "{\"type\":\"session.created\",\"properties\":{\"info\":{\"id\":\"ses_t\",\"title\":\"t\",\"time\":{\"created\":1,\"updated\":1}}}}");
+  for (guint i = 0; i < 30; i++)
+    apply_turn (sync, i);
+  turns = ocg_turn_model_new (ocg_store_get_messages (store, "ses_t"));
+  windowed = ocg_transcript_new (store, turns, 10);
+  full = ocg_transcript_new (store, turns, 0);
+  model = G_LIST_MODEL (windowed);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (mirror, g_list_model_get_item (model, i));
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_mirror_changed), mirror);
+
+  /* Four turns of a head, an answer and a foot: the newest */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (full)), ==, 90);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 12);
+  g_assert_cmpuint (ocg_transcript_get_n_hidden (windowed), ==, 26);
+  {
+    g_autoptr(OcgTranscriptItem) first = g_list_model_get_item (model, 0);
+
+    g_assert_cmpstr (ocg_turn_get_key (ocg_transcript_item_get_turn (first)), ==, "msg_0026_u");
+  }
+
+  /* A hidden turn grows, one is removed, one comes among them: no row moves */
+  apply (sync, "{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_t\",\"messageID\":\"msg_0002_v\",\"partID\":\"prt_0002_v\",\"field\":\"text\",\"delta\":\" and more\\n\\nA second paragraph.\\n\\n\"}}");
+  apply (sync, "{\"type\":\"message.removed\",\"properties\":{\"sessionID\":\"ses_t\",\"messageID\":\"msg_0001_v\"}}");
+  apply (sync, "{\"type\":\"message.removed\",\"properties\":{\"sessionID\":\"ses_t\",\"messageID\":\"msg_0001_u\"}}");
+  g_assert_cmpuint (ocg_transcript_get_n_hidden (windowed), ==, 25);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 12);
+
+  /* A new turn at the end is shown; a shown one removed goes */
+  apply_turn (sync, 30);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 15);
+  apply (sync, "{\"type\":\"message.removed\",\"properties\":{\"sessionID\":\"ses_t\",\"messageID\":\"msg_0029_v\"}}");
+  apply (sync, "{\"type\":\"message.removed\",\"properties\":{\"sessionID\":\"ses_t\",\"messageID\":\"msg_0029_u\"}}");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 12);
+
+  /* Revealed a little, then all: the same rows as a transcript that never
+   * hid anything, and the same as what the signals said */
+  g_assert_cmpuint (ocg_transcript_reveal_older (windowed, 5), ==, 6);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 18);
+  ocg_transcript_reveal_older (windowed, G_MAXUINT);
+  g_assert_cmpuint (ocg_transcript_get_n_hidden (windowed), ==, 0);
+  g_assert_cmpuint (ocg_transcript_reveal_older (windowed, 5), ==, 0);
+  assert_same_rows (model, G_LIST_MODEL (full));
+  g_assert_cmpuint (mirror->len, ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < mirror->len; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      g_assert_true (g_ptr_array_index (mirror, i) == item);
+    }
+  /* 29 turns of three rows, and the answer that grew while hidden is
+   * shown grown */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 29 * 3);
+  {
+    g_autoptr(OcgTranscriptItem) answer = g_list_model_get_item (model, 1 * 3 + 1);
+    gsize len;
+    const char *text = ocg_transcript_item_get_text (answer, &len);
+
+    g_assert_cmpstr (ocg_turn_get_key (ocg_transcript_item_get_turn (answer)), ==, "msg_0002_u");
+    g_assert_cmpmem (text, len, "A 2 and more\n\nA second paragraph.\n\n", strlen ("A 2 and more\n\nA second paragraph.\n\n"));
+  }
+  g_signal_handlers_disconnect_by_func (model, on_mirror_changed, mirror);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1083,6 +1218,7 @@ main (int   argc,
 
   g_test_add_func ("/window/missing-opencode-page", test_missing_opencode_page);
   g_test_add_func ("/composer/keys", test_composer_keys);
+  g_test_add_func ("/transcript/hidden-turns", test_transcript_hidden_turns);
 
 #define ADD(path, fn) g_test_add ("/window/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("sidebar-order-and-nesting", test_sidebar_order_and_nesting);
