@@ -41,7 +41,6 @@ struct _OcgChatView
   GtkWidget     *empty;
   GtkAdjustment *vadjustment;
   gboolean       stick_to_bottom;
-  gboolean       scrolling;
   gboolean       relayout;
   guint          relayout_idle;
   guint          older_idle;
@@ -90,9 +89,9 @@ scroll_to_end (OcgChatView *self)
 
   if (n == 0)
     return;
-  self->scrolling = TRUE;
+  /* The action only anchors the list to that row; the adjustment follows
+   * when the list is next allocated */
   gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n - 1);
-  self->scrolling = FALSE;
 }
 
 /* Older history, when the reader is near the top: first the turns already
@@ -164,7 +163,7 @@ on_value_changed (GtkAdjustment *adj,
 {
   if (self->relayout)
     follow_end_later (self);
-  else if (!self->scrolling)
+  else
     {
       self->stick_to_bottom = is_at_bottom (self);
       update_to_end (self);
