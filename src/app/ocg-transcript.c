@@ -671,7 +671,6 @@ ocg_transcript_new (OcgStore     *store,
                     guint         min_items)
 {
   OcgTranscript *self;
-  guint n;
 
   g_return_val_if_fail (OCG_IS_STORE (store), NULL);
   g_return_val_if_fail (OCG_IS_TURN_MODEL (turns), NULL);
@@ -682,15 +681,8 @@ ocg_transcript_new (OcgStore     *store,
   self->min_items = min_items;
   g_signal_connect (turns, "items-changed", G_CALLBACK (on_turns_changed), self);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (turns));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OcgTurn) turn = g_list_model_get_item (G_LIST_MODEL (turns), i);
-
-      g_ptr_array_add (self->per_turn, turn_items_new (self, turn, FALSE));
-    }
-  self->n_hidden = n;
-  ocg_transcript_reveal_older (self, min_items > 0 ? min_items : G_MAXUINT);
+  /* As the first turns of an empty transcript */
+  on_turns_changed (G_LIST_MODEL (turns), 0, 0, g_list_model_get_n_items (G_LIST_MODEL (turns)), self);
   return self;
 }
 
