@@ -739,14 +739,13 @@ test_sidebar_resize (Fixture       *fixture,
   g_assert_cmpint (width, ==, 220);
 }
 
-/* Where the user message "Question NNN." is, from the top of the chat view;
- * FALSE when no row shows it */
+/* Where a label with @text is, from the top of the chat view; FALSE when
+ * no row shows it */
 static gboolean
-question_y (GtkWidget *view,
-            guint      n,
-            double    *y)
+label_y (GtkWidget  *view,
+         const char *text,
+         double     *y)
 {
-  g_autofree char *text = g_strdup_printf ("Question %03u.", n);
   GtkWidget *label = app_test_find_label (view, text);
   graphene_point_t point;
 
@@ -755,6 +754,26 @@ question_y (GtkWidget *view,
     return FALSE;
   *y = point.y;
   return TRUE;
+}
+
+static gboolean
+label_on_screen (GtkWidget  *view,
+                 const char *text)
+{
+  double y;
+
+  return label_y (view, text, &y) && y >= 0 && y < gtk_widget_get_height (view);
+}
+
+/* The same for the user message "Question NNN." */
+static gboolean
+question_y (GtkWidget *view,
+            guint      n,
+            double    *y)
+{
+  g_autofree char *text = g_strdup_printf ("Question %03u.", n);
+
+  return label_y (view, text, y);
 }
 
 typedef struct
@@ -767,21 +786,9 @@ static gboolean
 question_on_screen (gpointer data)
 {
   Question *q = data;
-  double y;
+  g_autofree char *text = g_strdup_printf ("Question %03u.", q->n);
 
-  return question_y (q->view, q->n, &y) && y >= 0 && y < gtk_widget_get_height (q->view);
-}
-
-static gboolean
-label_on_screen (GtkWidget  *view,
-                 const char *text)
-{
-  GtkWidget *label = app_test_find_label (view, text);
-  graphene_point_t point;
-
-  return label != NULL && gtk_widget_get_mapped (label) &&
-         gtk_widget_compute_point (label, view, &GRAPHENE_POINT_INIT (0, 0), &point) &&
-         point.y >= 0 && point.y < gtk_widget_get_height (view);
+  return label_on_screen (q->view, text);
 }
 
 static gboolean
@@ -797,9 +804,7 @@ first_question_on_screen (GtkWidget *view,
 {
   for (guint i = 0; i < n_turns; i++)
     {
-      double y;
-
-      if (question_y (view, i, &y) && y >= 0 && y < gtk_widget_get_height (view))
+      if (question_on_screen (&(Question) { view, i }))
         {
           *first = i;
           return TRUE;
@@ -902,7 +907,7 @@ test_long_session_scrolls_back (Fixture       *fixture,
   while (!question_y (view, 0, &y) && scrolls++ < 100)
     {
       double before, after;
-      guint top;
+      guint top = 0;
 
       /* The frame at the top, before older turns come */
       gtk_adjustment_set_value (adj, 0);
