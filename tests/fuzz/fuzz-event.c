@@ -30,21 +30,12 @@
 #include "ocg-json.h"
 #include "ocg-sync.h"
 #include "ocg-utf8.h"
+#include "fuzz-check.h"
 
 int LLVMFuzzerInitialize (int    *argc,
                           char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *input,
                             size_t         size);
-
-/* Not g_assert(): must hold with G_DISABLE_ASSERT too */
-#define CHECK(cond) \
-  G_STMT_START { \
-    if (G_UNLIKELY (!(cond))) \
-      { \
-        fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        abort (); \
-      } \
-  } G_STMT_END
 
 /* Frames applied before the input, so that deltas, updates and removals
  * find something to act on. The ids are those of the seed corpus. */

@@ -21,19 +21,10 @@
 
 #include "ocg-sse-parser.h"
 #include "ocg-utf8.h"
+#include "fuzz-check.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *input,
                             size_t         size);
-
-/* Not g_assert(): must hold with G_DISABLE_ASSERT too */
-#define CHECK(cond) \
-  G_STMT_START { \
-    if (G_UNLIKELY (!(cond))) \
-      { \
-        fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        abort (); \
-      } \
-  } G_STMT_END
 
 #define REPLACEMENT_CHARACTER 0xFFFD
 
