@@ -228,7 +228,8 @@ test_removal_cascades (void)
 {
   g_autoptr(OcgStore) store = ocg_store_new ();
   g_autoptr(JsonObject) info = parse_object ("{\"id\":\"ses_1\",\"title\":\"t\"}");
-  GListModel *messages, *parts;
+  g_autoptr(GListModel) messages = NULL;
+  g_autoptr(GListModel) parts = NULL;
   Changes changes = { 0 };
   g_autoptr(OcgPart) kept = NULL;
 
@@ -239,8 +240,9 @@ test_removal_cascades (void)
   upsert_part (store, "{\"id\":\"prt_2\",\"messageID\":\"msg_2\"}");
   kept = g_object_ref (ocg_store_lookup_part (store, "prt_2"));
 
-  messages = ocg_store_get_messages (store, "ses_1");
-  parts = ocg_store_get_parts (store, "msg_1");
+  /* Held, as a view holds them */
+  messages = g_object_ref (ocg_store_get_messages (store, "ses_1"));
+  parts = g_object_ref (ocg_store_get_parts (store, "msg_1"));
   g_signal_connect (parts, "items-changed", G_CALLBACK (on_items_changed), &changes);
 
   g_assert_true (ocg_store_remove_message (store, "msg_1"));

@@ -826,6 +826,53 @@ def record_writes_exactly_the_bytes_served():
 
 
 @tap.case
+def nul_characters_are_kept_whole():
+    """U+0000 in any string, by events and by snapshots, deltas that are only
+    a NUL or hold some: the dump is what the server sent"""
+    other = "ses_other"
+    info = {"id": SES, "title": "a\0b", "time": {"created": 1, "updated": 1}}
+    snapshot_info = {"id": other, "title": "\0", "time": {"created": 2, "updated": 2}}
+    snapshot_message = {"info": {"id": "msg_snap", "sessionID": other, "role": "user"},
+                        "parts": [{"id": "prt_snap", "messageID": "msg_snap", "sessionID": other,
+                                   "type": "text", "text": "snap\0shot"}]}
+    msg = {"id": MSG, "sessionID": SES, "role": "assistant", "time": {"created": 2},
+           "error": {"name": "APIError", "data": {"message": "bad\0request"}}}
+    tool = {"id": "prt_2", "messageID": MSG, "sessionID": SES, "type": "tool", "tool": "bash",
+            "callID": "call_1", "state": {"status": "completed", "input": {"command": "printf 'x\\0y'"},
+                                          "output": "x\0y\0", "title": "print\0f",
+                                          "metadata": {"output": "x\0y\0"}, "time": {"start": 1, "end": 2}}}
+    permission = {"id": "per_1", "sessionID": SES, "permission": "bash", "patterns": ["rm \0"],
+                  "metadata": {"command": "rm \0"}}
+    todos = [{"content": "do\0it", "status": "pending", "priority": "high", "id": "1"}]
+    status = {"type": "retry", "attempt": 1, "message": "wait\0", "next": 9}
+    frames = [frame(session()), frame({"type": "session.updated", "properties": {"info": info}}),
+              frame({"type": "message.updated", "properties": {"info": msg}}),
+              frame(part("prt_1", "")), frame(delta("prt_1", "before")), frame(delta("prt_1", "\0")),
+              frame(delta("prt_1", "\0after\0")), frame(delta("prt_1", "")),
+              frame({"type": "message.part.updated", "properties": {"part": tool}}),
+              frame({"type": "permission.asked", "properties": permission}),
+              frame({"type": "todo.updated", "properties": {"sessionID": SES, "todos": todos}}),
+              frame({"type": "session.status", "properties": {"sessionID": SES, "status": status}})]
+    rest = {"/session": [snapshot_info, {"id": SES, "title": "hostile", "time": {"created": 1, "updated": 1}}],
+            f"/session/{other}/message": [snapshot_message]}
+    with ScriptServer(stream_script(*frames), rest=rest) as server:
+        run = monitor(server, "--once", "--dump-state")
+    assert run.returncode == 0, run
+    assert run.lines() == [], run
+    # The server's own escape, not a cut string
+    assert b"a\\u0000b" in run.stdout and b"before\\u0000\\u0000after\\u0000" in run.stdout, run.stdout
+    state = run.state()
+    assert state["sessions"][SES]["info"] == info, state["sessions"][SES]["info"]
+    assert state["sessions"][SES]["messages"][0]["info"] == msg, state["sessions"][SES]["messages"]
+    assert parts_of(state)["prt_1"]["text"] == "before\0\0after\0", parts_of(state)
+    assert parts_of(state)["prt_2"] == tool, parts_of(state)
+    assert state["sessions"][other] == {"info": snapshot_info, "messages": [snapshot_message]}, state["sessions"]
+    assert state["permission"] == {SES: [permission]}, state["permission"]
+    assert state["todo"] == {SES: todos}, state["todo"]
+    assert state["status"] == {SES: status}, state["status"]
+
+
+@tap.case
 def record_to_an_unwritable_file():
     with ScriptServer(stream_script(frame(session()))) as server:
         run = monitor(server, "--once", "--record", "/nonexistent/dir/stream.sse")

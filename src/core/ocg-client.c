@@ -263,8 +263,8 @@ parse_in_thread (GTask        *task,
       return;
     }
 
-  if (!ocg_json_precheck (data, size, &fixed, &error) ||
-      !json_parser_load_from_data (parser, fixed != NULL ? fixed : data, (gssize) size, &error))
+  /* The stores keep a U+0000 of the answer whole */
+  if (!ocg_json_parse (parser, data, size, &error))
     {
       g_task_return_new_error (task, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,
                                "The server's answer is not JSON: %s", error->message);

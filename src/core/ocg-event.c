@@ -1,7 +1,7 @@
 /* ocg-event.c
  *
  * The fast path reads a message.part.delta frame with a small scanner that
- * decodes only the strings it keeps. Anything it does not expect (another
+ * decodes only the strings it keeps. Anything it does not ocg_json_scan_expect (another
  * type, a member of another JSON type, a syntax it does not accept) sends the
  * frame to json-glib, which is the judge of what is valid JSON.
  *
@@ -9,258 +9,23 @@
  */
 #include "ocg-event.h"
 #include "ocg-json.h"
+#include "ocg-json-scan.h"
 
 #include <string.h>
 
 G_DEFINE_QUARK (ocg-event-error-quark, ocg_event_error)
 
-typedef struct
-{
-  const char *p;
-  const char *end;
-} Scanner;
-
-static inline void
-skip_ws (Scanner *s)
-{
-  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-    s->p++;
-}
-
-static inline gboolean
-expect (Scanner *s,
-        char     c)
-{
-  skip_ws (s);
-  if (s->p < s->end && *s->p == c)
-    {
-      s->p++;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
+/* Reads a string member value into a new string. Only the delta (with
+ * @out_len) may hold U+0000: the tree path reads the other strings. */
 static gboolean
-read_hex4 (Scanner  *s,
-           gunichar *out)
-{
-  gunichar v = 0;
-
-  if (s->end - s->p < 4)
-    return FALSE;
-  for (int i = 0; i < 4; i++)
-    {
-      int h = hex_value (s->p[i]);
-
-      if (h < 0)
-        return FALSE;
-      v = (v << 4) | (gunichar) h;
-    }
-  s->p += 4;
-  *out = v;
-  return TRUE;
-}
-
-/* Scans a string at s->p (after skipping whitespace). When @out is not NULL
- * the decoded value is appended to it. The input is valid UTF-8 already. */
-static gboolean
-scan_string (Scanner *s,
-             GString *out)
-{
-  skip_ws (s);
-  if (s->p >= s->end || *s->p != '"')
-    return FALSE;
-  s->p++;
-
-  for (;;)
-    {
-      const char *start = s->p;
-
-      while (s->p < s->end && *s->p != '"' && *s->p != '\\' && (guchar) *s->p >= 0x20)
-        s->p++;
-      if (out != NULL && s->p > start)
-        g_string_append_len (out, start, s->p - start);
-      if (s->p >= s->end || (guchar) *s->p < 0x20)
-        return FALSE;
-      if (*s->p == '"')
-        {
-          s->p++;
-          return TRUE;
-        }
-
-      /* An escape */
-      s->p++;
-      if (s->p >= s->end)
-        return FALSE;
-      {
-        char c = *s->p++;
-        char simple = 0;
-
-        switch (c)
-          {
-          case '"': simple = '"'; break;
-          case '\\': simple = '\\'; break;
-          case '/': simple = '/'; break;
-          case 'b': simple = '\b'; break;
-          case 'f': simple = '\f'; break;
-          case 'n': simple = '\n'; break;
-          case 'r': simple = '\r'; break;
-          case 't': simple = '\t'; break;
-          case 'u':
-            {
-              gunichar u;
-
-              if (!read_hex4 (s, &u))
-                return FALSE;
-              if (u >= 0xD800 && u <= 0xDBFF)
-                {
-                  gunichar lo;
-
-                  /* Only a proper pair takes the fast path */
-                  if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u')
-                    return FALSE;
-                  s->p += 2;
-                  if (!read_hex4 (s, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-                    return FALSE;
-                  u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-                }
-              else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
-                return FALSE;
-              if (out != NULL)
-                g_string_append_unichar (out, u);
-            }
-            break;
-          default:
-            return FALSE;
-          }
-        if (simple != 0 && out != NULL)
-          g_string_append_c (out, simple);
-      }
-    }
-}
-
-static gboolean skip_value (Scanner *s, int depth);
-
-static gboolean
-skip_container (Scanner *s,
-                char     close,
-                int      depth)
-{
-  gboolean is_object = close == '}';
-
-  if (depth > 64)
-    return FALSE;
-  if (expect (s, close))
-    return TRUE;
-  for (;;)
-    {
-      if (is_object && (!scan_string (s, NULL) || !expect (s, ':')))
-        return FALSE;
-      if (!skip_value (s, depth + 1))
-        return FALSE;
-      if (expect (s, close))
-        return TRUE;
-      if (!expect (s, ','))
-        return FALSE;
-    }
-}
-
-static gboolean
-skip_literal (Scanner    *s,
-              const char *word)
-{
-  gsize len = strlen (word);
-
-  if ((gsize) (s->end - s->p) < len || memcmp (s->p, word, len) != 0)
-    return FALSE;
-  s->p += len;
-  return TRUE;
-}
-
-static gboolean
-skip_number (Scanner *s)
-{
-  const char *start = s->p;
-
-  if (s->p < s->end && *s->p == '-')
-    s->p++;
-  if (s->p >= s->end || !g_ascii_isdigit (*s->p))
-    return FALSE;
-  if (*s->p == '0')
-    s->p++;
-  else
-    while (s->p < s->end && g_ascii_isdigit (*s->p))
-      s->p++;
-  if (s->p < s->end && *s->p == '.')
-    {
-      s->p++;
-      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
-        return FALSE;
-      while (s->p < s->end && g_ascii_isdigit (*s->p))
-        s->p++;
-    }
-  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
-    {
-      s->p++;
-      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-        s->p++;
-      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
-        return FALSE;
-      while (s->p < s->end && g_ascii_isdigit (*s->p))
-        s->p++;
-    }
-  return s->p > start;
-}
-
-static gboolean
-skip_value (Scanner *s,
-            int      depth)
-{
-  skip_ws (s);
-  if (s->p >= s->end)
-    return FALSE;
-  switch (*s->p)
-    {
-    case '"':
-      return scan_string (s, NULL);
-    case '{':
-      s->p++;
-      return skip_container (s, '}', depth);
-    case '[':
-      s->p++;
-      return skip_container (s, ']', depth);
-    case 't':
-      return skip_literal (s, "true");
-    case 'f':
-      return skip_literal (s, "false");
-    case 'n':
-      return skip_literal (s, "null");
-    default:
-      return skip_number (s);
-    }
-}
-
-/* Reads a string member value into a new string */
-static gboolean
-take_string (Scanner  *s,
-             char    **out,
-             gsize    *out_len)
+take_string (OcgJsonScanner  *s,
+             char           **out,
+             gsize           *out_len)
 {
   GString *str = g_string_new (NULL);
 
-  if (!scan_string (s, str) || *out != NULL)
+  if (!ocg_json_scan_string (s, str) || *out != NULL ||
+      (out_len == NULL && memchr (str->str, '\0', str->len) != NULL))
     {
       g_string_free (str, TRUE);
       return FALSE;
@@ -274,23 +39,23 @@ take_string (Scanner  *s,
 #define KEY_IS(key, lit) ((key)->len == sizeof (lit) - 1 && memcmp ((key)->str, lit, sizeof (lit) - 1) == 0)
 
 static gboolean
-scan_delta_properties (Scanner  *s,
-                       OcgEvent *event)
+scan_delta_properties (OcgJsonScanner *s,
+                       OcgEvent       *event)
 {
   g_autoptr(GString) key = g_string_new (NULL);
 
-  if (!expect (s, '{'))
+  if (!ocg_json_scan_expect (s, '{'))
     return FALSE;
-  if (expect (s, '}'))
+  if (ocg_json_scan_expect (s, '}'))
     return FALSE;
   for (;;)
     {
       gboolean ok;
 
       g_string_truncate (key, 0);
-      if (!scan_string (s, key) || !expect (s, ':'))
+      if (!ocg_json_scan_string (s, key) || !ocg_json_scan_expect (s, ':'))
         return FALSE;
-      skip_ws (s);
+      ocg_json_scan_ws (s);
 
       if (KEY_IS (key, "sessionID"))
         ok = take_string (s, &event->session_id, NULL);
@@ -303,12 +68,12 @@ scan_delta_properties (Scanner  *s,
       else if (KEY_IS (key, "delta"))
         ok = take_string (s, &event->delta, &event->delta_len);
       else
-        ok = skip_value (s, 1);
+        ok = ocg_json_scan_skip_value (s, 1);
       if (!ok)
         return FALSE;
-      if (expect (s, '}'))
+      if (ocg_json_scan_expect (s, '}'))
         return TRUE;
-      if (!expect (s, ','))
+      if (!ocg_json_scan_expect (s, ','))
         return FALSE;
     }
 }
@@ -317,25 +82,25 @@ scan_delta_properties (Scanner  *s,
  * unless it is a well-formed message.part.delta with string members. The
  * properties may come before the type: their position is remembered. */
 static gboolean
-scan_frame (Scanner  *s,
-            OcgEvent *event,
-            int       depth)
+scan_frame (OcgJsonScanner *s,
+            OcgEvent       *event,
+            int             depth)
 {
   g_autoptr(GString) key = g_string_new (NULL);
   const char *properties = NULL;
   gboolean is_delta = FALSE;
   gboolean has_payload = FALSE;
 
-  if (depth > 1 || !expect (s, '{') || expect (s, '}'))
+  if (depth > 1 || !ocg_json_scan_expect (s, '{') || ocg_json_scan_expect (s, '}'))
     return FALSE;
   for (;;)
     {
       gboolean ok;
 
       g_string_truncate (key, 0);
-      if (!scan_string (s, key) || !expect (s, ':'))
+      if (!ocg_json_scan_string (s, key) || !ocg_json_scan_expect (s, ':'))
         return FALSE;
-      skip_ws (s);
+      ocg_json_scan_ws (s);
 
       if (KEY_IS (key, "type"))
         {
@@ -349,7 +114,7 @@ scan_frame (Scanner  *s,
           if (properties != NULL)
             return FALSE;
           properties = s->p;
-          ok = skip_value (s, 1);
+          ok = ocg_json_scan_skip_value (s, 1);
         }
       else if (KEY_IS (key, "payload"))
         {
@@ -359,12 +124,12 @@ scan_frame (Scanner  *s,
       else if (KEY_IS (key, "directory") && depth == 0)
         ok = take_string (s, &event->directory, NULL);
       else
-        ok = skip_value (s, 1);
+        ok = ocg_json_scan_skip_value (s, 1);
       if (!ok)
         return FALSE;
-      if (expect (s, '}'))
+      if (ocg_json_scan_expect (s, '}'))
         break;
-      if (!expect (s, ','))
+      if (!ocg_json_scan_expect (s, ','))
         return FALSE;
     }
 
@@ -375,7 +140,7 @@ scan_frame (Scanner  *s,
 
   if (properties != NULL)
     {
-      Scanner sub = { properties, s->end };
+      OcgJsonScanner sub = { properties, s->end };
 
       if (!is_delta || !scan_delta_properties (&sub, event))
         return FALSE;
@@ -388,11 +153,11 @@ try_fast_path (const char *data,
                gsize       len,
                OcgEvent   *event)
 {
-  Scanner s = { data, data + len };
+  OcgJsonScanner s = { data, data + len };
 
   if (!scan_frame (&s, event, 0))
     return FALSE;
-  skip_ws (&s);
+  ocg_json_scan_ws (&s);
   return s.p == s.end &&
          event->type != NULL &&
          event->part_id != NULL && event->field != NULL && event->delta != NULL;
@@ -424,7 +189,7 @@ dup_member (JsonObject *object,
     return NULL;
   str = json_node_get_string (node);
   if (len != NULL)
-    *len = strlen (str);
+    return ocg_json_decode_string (str, len);
   return g_strdup (str);
 }
 
@@ -435,13 +200,11 @@ decode_tree (const char  *data,
              GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *fixed = NULL;
   JsonNode *root;
   JsonObject *frame;
   JsonNode *node;
 
-  if (!ocg_json_precheck (data, len, &fixed, error) ||
-      !json_parser_load_from_data (parser, fixed != NULL ? fixed : data, (gssize) len, error))
+  if (!ocg_json_parse (parser, data, len, error))
     {
       g_prefix_error (error, "Invalid JSON: ");
       if (error != NULL && *error != NULL)

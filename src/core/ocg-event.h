@@ -23,9 +23,11 @@ typedef enum {
 typedef struct {
   char       *type;        /* never NULL on success */
   char       *directory;   /* /global/event only, else NULL */
-  JsonObject *properties;  /* NULL for the delta fast path */
+  JsonObject *properties;  /* NULL for the delta fast path; read by
+                            * ocg_json_parse(), U+0000 as OCG_JSON_NUL */
 
-  /* Filled for message.part.delta, by either path */
+  /* Filled for message.part.delta, by either path. The delta may hold
+   * NUL bytes (U+0000): use delta_len. */
   char       *session_id;
   char       *message_id;
   char       *part_id;

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ocg-json.h"
+#include "ocg-json-scan.h"
 
 #include <string.h>
 
@@ -27,10 +28,24 @@ ocg_json_lookup (JsonObject *object,
       key[len] = '\0';
 
       node = json_object_get_member (object, key);
+      path = dot + 1;
+      /* An array's element by its index: "questions.0.question" */
+      while (node != NULL && JSON_NODE_HOLDS_ARRAY (node) && g_ascii_isdigit (*path))
+        {
+          JsonArray *array = json_node_get_array (node);
+          char *after;
+          guint64 index = g_ascii_strtoull (path, &after, 10);
+
+          if (*after != '.' && *after != '\0')
+            return NULL;
+          node = index < json_array_get_length (array) ? json_array_get_element (array, (guint) index) : NULL;
+          if (*after == '\0')
+            return node;
+          path = after + 1;
+        }
       if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
         return NULL;
       object = json_node_get_object (node);
-      path = dot + 1;
     }
 
   return json_object_get_member (object, path);
@@ -149,6 +164,7 @@ scan_string (const char  *p,
              const char  *data,
              gsize        len,
              char       **fixed,
+             GArray      *nuls,
              GError     **error)
 {
   for (p++; p < end && *p != '"'; p++)
@@ -167,6 +183,12 @@ scan_string (const char  *p,
         }
       if ((u = hex4 (p + 1, end)) < 0)
         goto bad_escape;
+      if (u == 0 && nuls != NULL)
+        {
+          gsize at = (gsize) (p - 1 - data);
+
+          g_array_append_val (nuls, at);
+        }
       if (u < 0xD800 || u > 0xDFFF)
         {
           p += 4;
@@ -213,11 +235,12 @@ bad_escape:
  * read them otherwise (escapes that JSON does not have, single quotes,
  * comments); json-glib judges the rest.
  */
-gboolean
-ocg_json_precheck (const char  *data,
-                   gsize        len,
-                   char       **fixed,
-                   GError     **error)
+static gboolean
+precheck (const char  *data,
+          gsize        len,
+          char       **fixed,
+          GArray      *nuls,
+          GError     **error)
 {
   const char *p = data, *end = data + len;
   gssize depth = 0;
@@ -250,7 +273,7 @@ ocg_json_precheck (const char  *data,
           p++;
           break;
         case '"':
-          if (!(p = scan_string (p, end, data, len, fixed, error)))
+          if (!(p = scan_string (p, end, data, len, fixed, nuls, error)))
             {
               g_clear_pointer (fixed, g_free);
               return FALSE;
@@ -285,6 +308,211 @@ ocg_json_precheck (const char  *data,
   return TRUE;
 }
 
+gboolean
+ocg_json_precheck (const char  *data,
+                   gsize        len,
+                   char       **fixed,
+                   GError     **error)
+{
+  return precheck (data, len, fixed, NULL, error);
+}
+
+/**
+ * ocg_json_parse:
+ * @parser: where to load the text
+ *
+ * Loads text from the server into @parser, checked by ocg_json_precheck().
+ * json-glib 1.6 ends a string at its first U+0000 (a "\u0000" escape): the
+ * string "a\u0000b" would read "a". Here U+0000 reads %OCG_JSON_NUL instead,
+ * two bytes that valid UTF-8 never holds (json-glib refuses text that is not
+ * valid UTF-8, so nothing else makes them): "a\xC0\x80b". The stores keep
+ * such strings whole (ocg_json_append_string() writes them back as
+ * "\u0000"); ocg_json_decode_string() gives the string with its NUL bytes.
+ *
+ * Returns: whether the text parsed; @parser's root is %NULL for empty text
+ */
+gboolean
+ocg_json_parse (JsonParser  *parser,
+                const char  *data,
+                gsize        len,
+                GError     **error)
+{
+  g_autoptr(GArray) nuls = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autofree char *fixed = NULL;
+  g_autoptr(GString) text = NULL;
+  const char *from;
+
+  g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
+
+  if (!precheck (data, len, &fixed, nuls, error))
+    return FALSE;
+  from = fixed != NULL ? fixed : data;
+  if (nuls->len == 0)
+    return json_parser_load_from_data (parser, from, (gssize) len, error);
+
+  /* json-glib's octal escapes (JSON has none, so they cannot come from
+   * the server: the precheck refuses them) make the two bytes */
+  text = g_string_sized_new (len + 2 * nuls->len);
+  for (guint i = 0, done = 0; i <= nuls->len; i++)
+    {
+      gsize at = i < nuls->len ? g_array_index (nuls, gsize, i) : len;
+
+      g_string_append_len (text, from + done, (gssize) (at - done));
+      if (i < nuls->len)
+        {
+          g_string_append (text, "\\300\\200");
+          done = at + 6;
+        }
+    }
+  return json_parser_load_from_data (parser, text->str, (gssize) text->len, error);
+}
+
+/**
+ * ocg_json_decode_string:
+ * @str: a string of a tree loaded by ocg_json_parse()
+ * @len: (out): the length of the result
+ *
+ * Returns: (transfer full): @str with each %OCG_JSON_NUL written as the NUL
+ *   byte it stands for; NUL-terminated after @len bytes
+ */
+char *
+ocg_json_decode_string (const char *str,
+                        gsize      *len)
+{
+  const char *nul;
+  GString *out;
+
+  g_return_val_if_fail (str != NULL && len != NULL, NULL);
+
+  if (!(nul = strstr (str, OCG_JSON_NUL)))
+    {
+      *len = strlen (str);
+      return g_strndup (str, *len);
+    }
+  out = g_string_new (NULL);
+  do
+    {
+      g_string_append_len (out, str, nul - str);
+      g_string_append_c (out, '\0');
+      str = nul + 2;
+    }
+  while ((nul = strstr (str, OCG_JSON_NUL)) != NULL);
+  g_string_append (out, str);
+  *len = out->len;
+  return g_string_free (out, FALSE);
+}
+
+/* Moves @s to the value at @path (dotted member names, or indices into
+ * arrays) below the object at s->p */
+static gboolean
+text_find (OcgJsonScanner *s,
+           const char     *path)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  for (;;)
+    {
+      const char *dot = strchr (path, '.');
+      gsize n = dot != NULL ? (gsize) (dot - path) : strlen (path);
+
+      if (ocg_json_scan_expect (s, '{'))
+        {
+          gboolean found = FALSE;
+
+          if (ocg_json_scan_expect (s, '}'))
+            return FALSE;
+          while (!found)
+            {
+              g_string_truncate (key, 0);
+              if (!ocg_json_scan_string (s, key) || !ocg_json_scan_expect (s, ':'))
+                return FALSE;
+              if (key->len == n && memcmp (key->str, path, n) == 0)
+                found = TRUE;
+              else if (!ocg_json_scan_skip_value (s, 1) ||
+                       ocg_json_scan_expect (s, '}') ||
+                       !ocg_json_scan_expect (s, ','))
+                return FALSE;
+            }
+        }
+      else if (g_ascii_isdigit (*path) && ocg_json_scan_expect (s, '['))
+        {
+          guint64 index = g_ascii_strtoull (path, NULL, 10);
+
+          for (guint64 i = 0; i < index; i++)
+            if (!ocg_json_scan_skip_value (s, 1) || !ocg_json_scan_expect (s, ','))
+              return FALSE;
+          ocg_json_scan_ws (s);
+          if (s->p < s->end && *s->p == ']')
+            return FALSE;
+        }
+      else
+        return FALSE;
+
+      if (dot == NULL)
+        {
+          ocg_json_scan_ws (s);
+          return TRUE;
+        }
+      path = dot + 1;
+    }
+}
+
+/**
+ * ocg_json_text_get_string:
+ * @text: (array length=len): JSON text of an object
+ * @path: a dotted path, as for ocg_json_lookup()
+ * @out: where the string is appended
+ *
+ * Reads the string at @path straight from @text, with its U+0000 as NUL
+ * bytes, where a tree would have lost them. Of repeated names, the first
+ * counts (records' own text has none).
+ *
+ * Returns: whether @path holds a string
+ */
+gboolean
+ocg_json_text_get_string (const char *text,
+                          gsize       len,
+                          const char *path,
+                          GString    *out)
+{
+  OcgJsonScanner s = { text, text + len };
+  gsize mark = out->len;
+
+  if (!text_find (&s, path) || !ocg_json_scan_string (&s, out))
+    {
+      g_string_truncate (out, mark);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ocg_json_text_find_member:
+ * @start: (out): where the member's value starts in @text
+ * @end: (out): where it ends
+ *
+ * Finds the value of the member @name of the object @text.
+ */
+gboolean
+ocg_json_text_find_member (const char *text,
+                           gsize       len,
+                           const char *name,
+                           gsize      *start,
+                           gsize      *end)
+{
+  OcgJsonScanner s = { text, text + len };
+
+  g_return_val_if_fail (strchr (name, '.') == NULL, FALSE);
+
+  if (!text_find (&s, name))
+    return FALSE;
+  *start = (gsize) (s.p - text);
+  if (!ocg_json_scan_skip_value (&s, 1))
+    return FALSE;
+  *end = (gsize) (s.p - text);
+  return TRUE;
+}
+
 char *
 ocg_json_to_string (JsonNode *node,
                     gboolean  pretty)
@@ -315,7 +543,8 @@ ocg_json_node_new_array (JsonArray *array)
   return node;
 }
 
-/* Appends @str (valid UTF-8) as a quoted JSON string */
+/* Appends @str (valid UTF-8, with NUL bytes or %OCG_JSON_NUL for U+0000)
+ * as a quoted JSON string */
 void
 ocg_json_append_string (GString    *out,
                         const char *str,
@@ -329,12 +558,26 @@ ocg_json_append_string (GString    *out,
     {
       const char *run = str;
 
-      while (str < end && (guchar) *str >= 0x20 && *str != '"' && *str != '\\')
+      while (str < end && (guchar) *str >= 0x20 && *str != '"' && *str != '\\' && (guchar) *str != 0xC0)
         str++;
       if (str > run)
         g_string_append_len (out, run, str - run);
       if (str >= end)
         break;
+
+      if ((guchar) *str == 0xC0)
+        {
+          /* Not UTF-8: only ocg_json_parse() makes it, from "\u0000" */
+          if (str + 1 < end && (guchar) str[1] == 0x80)
+            {
+              g_string_append (out, "\\u0000");
+              str++;
+            }
+          else
+            g_string_append_c (out, *str);
+          str++;
+          continue;
+        }
 
       switch (*str)
         {

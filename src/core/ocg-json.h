@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* Look up a dotted path ("time.updated") in an object; NULL when absent. */
+/* Look up a dotted path ("time.updated") in an object; NULL when absent. A
+ * number after an array is an index ("questions.0.question"). */
 JsonNode   *ocg_json_lookup      (JsonObject *object,
                                   const char *path);
 const char *ocg_json_get_string  (JsonObject *object,
@@ -33,6 +34,25 @@ gboolean    ocg_json_precheck    (const char *data,
                                   gsize       len,
                                   char      **fixed,
                                   GError    **error);
+
+/* U+0000 in the strings of a tree from ocg_json_parse() (see there) */
+#define OCG_JSON_NUL "\xC0\x80"
+
+gboolean    ocg_json_parse           (JsonParser *parser,
+                                      const char *data,
+                                      gsize       len,
+                                      GError    **error);
+char       *ocg_json_decode_string   (const char *str,
+                                      gsize      *len);
+gboolean    ocg_json_text_get_string (const char *text,
+                                      gsize       len,
+                                      const char *path,
+                                      GString    *out);
+gboolean    ocg_json_text_find_member (const char *text,
+                                       gsize       len,
+                                       const char *name,
+                                       gsize      *start,
+                                       gsize      *end);
 char       *ocg_json_to_string   (JsonNode   *node,
                                   gboolean    pretty);
 /* Both take over the caller's reference to @object / @array */

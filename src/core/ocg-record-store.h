@@ -34,6 +34,7 @@ OcgIdList      *ocg_record_store_peek_list        (OcgRecordStore *self,
 GPtrArray      *ocg_record_store_remove_group     (OcgRecordStore *self,
                                                    const char     *group);
 guint           ocg_record_store_get_size         (OcgRecordStore *self);
+guint           ocg_record_store_get_n_lists      (OcgRecordStore *self);
 GList          *ocg_record_store_get_groups       (OcgRecordStore *self);
 
 G_END_DECLS

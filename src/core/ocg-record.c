@@ -6,6 +6,12 @@
  * is built again only when someone asks for the whole object, and then kept
  * for as long as the record is in use that way.
  *
+ * U+0000: json-glib's strings end at a NUL, so a tree cannot hold a string
+ * with U+0000 whole. The text keeps it ("\u0000"), the declared properties'
+ * values keep it with their lengths, the grown field is a GString, and
+ * ocg_record_get_string() reads other paths from the text when it has one.
+ * The tree and the GObject properties read such strings up to the NUL.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ocg-record.h"
@@ -19,11 +25,15 @@ typedef struct
   char       *text;       /* compact JSON of the object, without the grown field */
   JsonObject *tree;       /* parsed, when asked for; NULL otherwise */
   GValue     *values;     /* the declared properties, in class order */
+  gsize      *lengths;    /* of their string values, NUL bytes included;
+                           * NULL while none holds a NUL */
+  GHashTable *exact;      /* path -> GString, read from the text when it has */
 
   /* The field growing by deltas, kept outside the JSON until asked for */
   char       *grow_field;
   GString    *grow;
-  gboolean    grow_dirty; /* the tree lacks the latest grown text */
+  guint       grow_dirty : 1; /* the tree lacks the latest grown text */
+  guint       has_nul : 1;    /* the text may hold a U+0000 */
 } OcgRecordPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (OcgRecord, ocg_record, G_TYPE_OBJECT)
@@ -64,6 +74,21 @@ clear_values (OcgRecord *self)
   for (guint i = 0; i < pspecs->len; i++)
     g_value_unset (&priv->values[i]);
   g_clear_pointer (&priv->values, g_free);
+  g_clear_pointer (&priv->lengths, g_free);
+}
+
+/* The text changed */
+static void
+set_text (OcgRecord *self,
+          char      *text)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+
+  g_free (priv->text);
+  priv->text = text;
+  priv->has_nul = strstr (text, "\\u0000") != NULL;
+  if (priv->exact != NULL)
+    g_hash_table_remove_all (priv->exact);
 }
 
 static void
@@ -91,6 +116,7 @@ ocg_record_finalize (GObject *object)
   g_clear_pointer (&priv->id, g_free);
   g_clear_pointer (&priv->text, g_free);
   g_clear_pointer (&priv->tree, json_object_unref);
+  g_clear_pointer (&priv->exact, g_hash_table_unref);
 
   G_OBJECT_CLASS (ocg_record_parent_class)->finalize (object);
 }
@@ -143,14 +169,44 @@ ocg_record_class_install_json_property (GObjectClass *klass,
   g_ptr_array_add (pspecs, pspec);
 }
 
-/* Reads the declared properties of @self's class from @json into @values */
+/* The lengths of @values' strings, for when one holds a NUL */
+static gsize *
+new_lengths (GPtrArray *pspecs,
+             GValue    *values)
+{
+  gsize *lengths = g_new0 (gsize, MAX (pspecs->len, 1));
+
+  for (guint i = 0; i < pspecs->len; i++)
+    if (G_VALUE_HOLDS_STRING (&values[i]) && g_value_get_string (&values[i]) != NULL)
+      lengths[i] = strlen (g_value_get_string (&values[i]));
+  return lengths;
+}
+
+static inline gsize
+value_length (const GValue *value,
+              gsize        *lengths,
+              guint         index)
+{
+  const char *str = g_value_get_string (value);
+
+  if (lengths != NULL)
+    return lengths[index];
+  return str != NULL ? strlen (str) : 0;
+}
+
+/* Reads the declared properties of @self's class from @json into @values,
+ * and the lengths of the strings into @lengths when one holds a NUL */
 static GValue *
-read_values (OcgRecord  *self,
-             JsonObject *json)
+read_values (OcgRecord   *self,
+             JsonObject  *json,
+             gsize      **lengths)
 {
   GPtrArray *pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
   GValue *values = g_new0 (GValue, MAX (pspecs->len, 1));
+  gsize *nul_lengths = g_newa (gsize, MAX (pspecs->len, 1));
+  gboolean any_nul = FALSE;
 
+  *lengths = NULL;
   for (guint i = 0; i < pspecs->len; i++)
     {
       GParamSpec *pspec = g_ptr_array_index (pspecs, i);
@@ -158,14 +214,33 @@ read_values (OcgRecord  *self,
       GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
 
       g_value_init (&values[i], type);
+      nul_lengths[i] = 0;
       if (type == G_TYPE_STRING)
-        g_value_set_string (&values[i], ocg_json_get_string (json, path));
+        {
+          const char *str = ocg_json_get_string (json, path);
+
+          if (str != NULL && strstr (str, OCG_JSON_NUL) != NULL)
+            {
+              g_value_take_string (&values[i], ocg_json_decode_string (str, &nul_lengths[i]));
+              any_nul = TRUE;
+            }
+          else
+            g_value_set_string (&values[i], str);
+        }
       else if (type == G_TYPE_INT64)
         g_value_set_int64 (&values[i], ocg_json_get_int (json, path, 0));
       else if (type == G_TYPE_DOUBLE)
         g_value_set_double (&values[i], ocg_json_get_double (json, path, 0.0));
       else
         g_value_set_boolean (&values[i], ocg_json_has_path (json, path));
+    }
+
+  if (any_nul)
+    {
+      *lengths = new_lengths (pspecs, values);
+      for (guint i = 0; i < pspecs->len; i++)
+        if (nul_lengths[i] > 0)
+          (*lengths)[i] = nul_lengths[i];
     }
   return values;
 }
@@ -189,7 +264,8 @@ ensure_tree (OcgRecord *self)
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) error = NULL;
 
-      /* The text is our own serialization: it parses */
+      /* The text is our own serialization: it parses (json-glib reads a
+       * string up to its U+0000, if any) */
       if (!json_parser_load_from_data (parser, priv->text, -1, &error))
         g_error ("Cannot parse a record's own JSON: %s", error->message);
       priv->tree = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
@@ -210,17 +286,30 @@ pspec_index (GParamSpec *pspec)
   return GPOINTER_TO_UINT (g_param_spec_get_qdata (pspec, index_quark));
 }
 
-const char *
-ocg_record_get_string (OcgRecord  *self,
-                       const char *json_path)
+static void
+free_exact (gpointer data)
+{
+  if (data != NULL)
+    g_string_free (data, TRUE);
+}
+
+/* The string at @json_path, whole: from the grown field, a declared
+ * property, or (when the text may hold a U+0000) the text itself */
+static const char *
+find_string (OcgRecord  *self,
+             const char *json_path,
+             gsize      *len)
 {
   OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
   GPtrArray *pspecs;
-
-  g_return_val_if_fail (OCG_IS_RECORD (self), NULL);
+  const char *str;
+  GString *exact;
 
   if (priv->grow_field != NULL && strcmp (priv->grow_field, json_path) == 0)
-    return priv->grow->str;
+    {
+      *len = priv->grow->len;
+      return priv->grow->str;
+    }
 
   pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
   for (guint i = 0; i < pspecs->len; i++)
@@ -229,25 +318,62 @@ ocg_record_get_string (OcgRecord  *self,
 
       if (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_STRING &&
           strcmp (g_param_spec_get_qdata (pspec, path_quark), json_path) == 0)
-        return g_value_get_string (&priv->values[i]);
+        {
+          *len = value_length (&priv->values[i], priv->lengths, i);
+          return g_value_get_string (&priv->values[i]);
+        }
     }
 
-  return ocg_json_get_string (ensure_tree (self), json_path);
+  if (!priv->has_nul)
+    {
+      str = ocg_json_get_string (ensure_tree (self), json_path);
+      *len = str != NULL ? strlen (str) : 0;
+      return str;
+    }
+
+  if (priv->exact == NULL)
+    priv->exact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_exact);
+  if (!g_hash_table_lookup_extended (priv->exact, json_path, NULL, (gpointer *) &exact))
+    {
+      exact = g_string_new (NULL);
+      if (!ocg_json_text_get_string (priv->text, strlen (priv->text), json_path, exact))
+        g_clear_pointer (&exact, free_exact);
+      g_hash_table_insert (priv->exact, g_strdup (json_path), exact);
+    }
+  *len = exact != NULL ? exact->len : 0;
+  return exact != NULL ? exact->str : NULL;
+}
+
+/**
+ * ocg_record_get_string:
+ *
+ * The string at @json_path (as ocg_json_lookup() reads it), owned by @self
+ * and valid until the record changes. It may hold NUL bytes (U+0000): its
+ * length is ocg_record_get_string_length().
+ */
+const char *
+ocg_record_get_string (OcgRecord  *self,
+                       const char *json_path)
+{
+  gsize len;
+
+  g_return_val_if_fail (OCG_IS_RECORD (self), NULL);
+  g_return_val_if_fail (json_path != NULL, NULL);
+
+  return find_string (self, json_path, &len);
 }
 
 gsize
 ocg_record_get_string_length (OcgRecord  *self,
                               const char *json_path)
 {
-  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
-  const char *str;
+  gsize len = 0;
 
   g_return_val_if_fail (OCG_IS_RECORD (self), 0);
+  g_return_val_if_fail (json_path != NULL, 0);
 
-  if (priv->grow_field != NULL && strcmp (priv->grow_field, json_path) == 0)
-    return priv->grow->len;
-  str = ocg_record_get_string (self, json_path);
-  return str != NULL ? strlen (str) : 0;
+  find_string (self, json_path, &len);
+  return len;
 }
 
 static void
@@ -281,127 +407,6 @@ ocg_record_get_json_property (GObject    *object,
   read_value (OCG_RECORD (object), pspec, value);
 }
 
-gpointer
-ocg_record_new (GType       type,
-                const char *id,
-                JsonObject *json)
-{
-  OcgRecord *self;
-  OcgRecordPrivate *priv;
-
-  g_return_val_if_fail (g_type_is_a (type, OCG_TYPE_RECORD), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-  g_return_val_if_fail (json != NULL, NULL);
-
-  self = g_object_new (type, NULL);
-  priv = ocg_record_get_instance_private (self);
-  priv->id = g_strdup (id);
-  priv->text = serialize (json);
-  priv->values = read_values (self, json);
-  return self;
-}
-
-const char *
-ocg_record_get_id (gpointer record)
-{
-  OcgRecordPrivate *priv = ocg_record_get_instance_private (OCG_RECORD (record));
-
-  return priv->id;
-}
-
-/**
- * ocg_record_get_json:
- *
- * The server's object, with any grown field written in. Owned by @self and
- * valid until the record changes; the record keeps the tree from now on.
- */
-JsonObject *
-ocg_record_get_json (OcgRecord *self)
-{
-  g_return_val_if_fail (OCG_IS_RECORD (self), NULL);
-  return ensure_tree (self);
-}
-
-/* Appends the object as compact JSON, without building a tree when the
- * record has none */
-void
-ocg_record_append_json (OcgRecord *self,
-                        GString   *out)
-{
-  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
-
-  g_return_if_fail (OCG_IS_RECORD (self));
-
-  if (priv->grow == NULL)
-    g_string_append (out, priv->text);
-  else
-    ocg_json_append_object (out, ensure_tree (self));
-}
-
-/* Replaces the object and notifies the properties that changed. Returns
- * whether any did. */
-gboolean
-ocg_record_replace (OcgRecord  *self,
-                    JsonObject *json)
-{
-  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
-  GPtrArray *pspecs;
-  GValue *values;
-  g_autofree char *text = NULL;
-  gboolean changed = FALSE;
-
-  g_return_val_if_fail (OCG_IS_RECORD (self), FALSE);
-  g_return_val_if_fail (json != NULL, FALSE);
-
-  text = serialize (json);
-  if (priv->grow == NULL && strcmp (text, priv->text) == 0)
-    return FALSE;
-
-  pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
-  values = read_values (self, json);
-
-  /* What the properties read before, the grown field included */
-  if (priv->grow != NULL)
-    {
-      for (guint i = 0; i < pspecs->len; i++)
-        {
-          GParamSpec *pspec = g_ptr_array_index (pspecs, i);
-
-          if (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_STRING &&
-              strcmp (g_param_spec_get_qdata (pspec, path_quark), priv->grow_field) == 0)
-            g_value_set_string (&priv->values[i], priv->grow->str);
-        }
-    }
-
-  g_object_freeze_notify (G_OBJECT (self));
-  for (guint i = 0; i < pspecs->len; i++)
-    {
-      GParamSpec *pspec = g_ptr_array_index (pspecs, i);
-
-      if (g_param_values_cmp (pspec, &priv->values[i], &values[i]) != 0)
-        {
-          g_object_notify_by_pspec (G_OBJECT (self), pspec);
-          changed = TRUE;
-        }
-    }
-
-  clear_values (self);
-  priv->values = values;
-  drop_grow (self);
-  g_free (priv->text);
-  priv->text = g_steal_pointer (&text);
-  /* A record read in full stays readable without parsing again */
-  if (priv->tree != NULL)
-    {
-      json_object_unref (priv->tree);
-      priv->tree = json_object_ref (json);
-    }
-  g_object_thaw_notify (G_OBJECT (self));
-  g_signal_emit (self, signals[CHANGED], 0);
-
-  return changed;
-}
-
 static GParamSpec *
 find_pspec_for_path (OcgRecord  *self,
                      const char *path,
@@ -423,27 +428,225 @@ find_pspec_for_path (OcgRecord  *self,
   return NULL;
 }
 
+gpointer
+ocg_record_new (GType       type,
+                const char *id,
+                JsonObject *json)
+{
+  OcgRecord *self;
+  OcgRecordPrivate *priv;
+
+  g_return_val_if_fail (g_type_is_a (type, OCG_TYPE_RECORD), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (json != NULL, NULL);
+
+  self = g_object_new (type, NULL);
+  priv = ocg_record_get_instance_private (self);
+  priv->id = g_strdup (id);
+  set_text (self, serialize (json));
+  priv->values = read_values (self, json, &priv->lengths);
+  return self;
+}
+
+const char *
+ocg_record_get_id (gpointer record)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (OCG_RECORD (record));
+
+  return priv->id;
+}
+
+/**
+ * ocg_record_get_json:
+ *
+ * The server's object, with any grown field written in. Owned by @self and
+ * valid until the record changes; the record keeps the tree from now on.
+ * Its strings end at a U+0000, as json-glib's do: ocg_record_get_string()
+ * reads them whole.
+ */
+JsonObject *
+ocg_record_get_json (OcgRecord *self)
+{
+  g_return_val_if_fail (OCG_IS_RECORD (self), NULL);
+  return ensure_tree (self);
+}
+
+/* Appends the text with the grown field written in */
+static void
+append_grown_text (OcgRecord *self,
+                   GString   *out)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+  gsize len = strlen (priv->text);
+  gsize start, end;
+
+  if (ocg_json_text_find_member (priv->text, len, priv->grow_field, &start, &end))
+    {
+      g_string_append_len (out, priv->text, (gssize) start);
+      ocg_json_append_string (out, priv->grow->str, priv->grow->len);
+      g_string_append_len (out, priv->text + end, (gssize) (len - end));
+    }
+  else
+    {
+      /* Where json-glib puts a new member: last */
+      g_assert (len >= 2 && priv->text[len - 1] == '}');
+      g_string_append_len (out, priv->text, (gssize) len - 1);
+      if (len > 2)
+        g_string_append_c (out, ',');
+      ocg_json_append_string (out, priv->grow_field, strlen (priv->grow_field));
+      g_string_append_c (out, ':');
+      ocg_json_append_string (out, priv->grow->str, priv->grow->len);
+      g_string_append_c (out, '}');
+    }
+}
+
+/* Appends the object as compact JSON, without building a tree */
+void
+ocg_record_append_json (OcgRecord *self,
+                        GString   *out)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+
+  g_return_if_fail (OCG_IS_RECORD (self));
+
+  if (priv->grow == NULL)
+    g_string_append (out, priv->text);
+  else
+    append_grown_text (self, out);
+}
+
+/* Sets a declared string property's value to @len bytes of @str */
+static void
+set_string_value (OcgRecord  *self,
+                  guint       index,
+                  const char *str,
+                  gsize       len)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+  char *copy = NULL;
+
+  if (str != NULL)
+    {
+      copy = g_malloc (len + 1);
+      memcpy (copy, str, len);
+      copy[len] = '\0';
+    }
+  g_value_take_string (&priv->values[index], copy);
+  if (priv->lengths == NULL && copy != NULL && strlen (copy) != len)
+    priv->lengths = new_lengths (get_json_pspecs (G_OBJECT_TYPE (self)), priv->values);
+  if (priv->lengths != NULL)
+    priv->lengths[index] = str != NULL ? len : 0;
+}
+
+static gboolean
+values_equal (GParamSpec   *pspec,
+              guint         index,
+              const GValue *a,
+              gsize        *a_lengths,
+              const GValue *b,
+              gsize        *b_lengths)
+{
+  const char *sa, *sb;
+  gsize len;
+
+  if (G_PARAM_SPEC_VALUE_TYPE (pspec) != G_TYPE_STRING || (a_lengths == NULL && b_lengths == NULL))
+    return g_param_values_cmp (pspec, a, b) == 0;
+
+  /* With the NUL bytes they may hold */
+  sa = g_value_get_string (a);
+  sb = g_value_get_string (b);
+  if (sa == NULL || sb == NULL)
+    return sa == sb;
+  len = value_length (a, a_lengths, index);
+  return len == value_length (b, b_lengths, index) && memcmp (sa, sb, len) == 0;
+}
+
+/* Replaces the object and notifies the properties that changed. Returns
+ * whether any did. */
+gboolean
+ocg_record_replace (OcgRecord  *self,
+                    JsonObject *json)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+  GPtrArray *pspecs;
+  GValue *values;
+  gsize *lengths;
+  g_autofree char *text = NULL;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (OCG_IS_RECORD (self), FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+
+  text = serialize (json);
+  if (priv->grow == NULL && strcmp (text, priv->text) == 0)
+    return FALSE;
+
+  pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
+  values = read_values (self, json, &lengths);
+
+  /* What the properties read before, the grown field included */
+  if (priv->grow != NULL)
+    {
+      guint index;
+
+      if (find_pspec_for_path (self, priv->grow_field, &index) != NULL)
+        set_string_value (self, index, priv->grow->str, priv->grow->len);
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 0; i < pspecs->len; i++)
+    {
+      GParamSpec *pspec = g_ptr_array_index (pspecs, i);
+
+      if (!values_equal (pspec, i, &priv->values[i], priv->lengths, &values[i], lengths))
+        {
+          g_object_notify_by_pspec (G_OBJECT (self), pspec);
+          changed = TRUE;
+        }
+    }
+
+  clear_values (self);
+  priv->values = values;
+  priv->lengths = lengths;
+  drop_grow (self);
+  set_text (self, g_steal_pointer (&text));
+  /* A record read in full stays readable without parsing again, unless
+   * @json holds a U+0000 the way ocg_json_parse() writes it */
+  if (priv->tree != NULL)
+    {
+      json_object_unref (priv->tree);
+      priv->tree = priv->has_nul ? NULL : json_object_ref (json);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+
+  return changed;
+}
+
 /* Writes the grown field into the text and stops growing it */
 static void
 fold_grow (OcgRecord *self)
 {
   OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
-  GParamSpec *pspec;
+  g_autoptr(GString) text = NULL;
   guint index;
 
   if (priv->grow == NULL)
     return;
 
-  ensure_tree (self);
-  g_free (priv->text);
-  priv->text = serialize (priv->tree);
-  if ((pspec = find_pspec_for_path (self, priv->grow_field, &index)) != NULL)
-    g_value_set_string (&priv->values[index], priv->grow->str);
+  text = g_string_sized_new (strlen (priv->text) + priv->grow->len + 16);
+  append_grown_text (self, text);
+  set_text (self, g_strndup (text->str, text->len));
+  if (find_pspec_for_path (self, priv->grow_field, &index) != NULL)
+    set_string_value (self, index, priv->grow->str, priv->grow->len);
+  if (priv->tree != NULL)
+    ensure_tree (self);
   drop_grow (self);
 }
 
-/* Appends @delta to the string member @field, as message.part.delta does.
- * Amortized O(len): the text already there is neither copied nor scanned. */
+/* Appends @delta (@len bytes, NUL bytes included) to the string member
+ * @field, as message.part.delta does. Amortized O(len): the text already
+ * there is neither copied nor scanned. */
 void
 ocg_record_append (OcgRecord  *self,
                    const char *field,
@@ -461,23 +664,20 @@ ocg_record_append (OcgRecord  *self,
 
   if (priv->grow_field == NULL || strcmp (priv->grow_field, field) != 0)
     {
-      const char *current = NULL;
-
       fold_grow (self);
+      priv->grow = g_string_new (NULL);
       if (pspec != NULL)
-        current = g_value_get_string (&priv->values[index]);
-      else
         {
-          JsonNode *node = json_object_get_member (ensure_tree (self), field);
+          const char *current = g_value_get_string (&priv->values[index]);
 
-          if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
-            current = json_node_get_string (node);
+          if (current != NULL)
+            g_string_append_len (priv->grow, current, (gssize) value_length (&priv->values[index], priv->lengths, index));
+          /* The cached value would only duplicate the growing text */
+          set_string_value (self, index, NULL, 0);
         }
+      else
+        ocg_json_text_get_string (priv->text, strlen (priv->text), field, priv->grow);
       priv->grow_field = g_strdup (field);
-      priv->grow = g_string_new (current != NULL ? current : "");
-      /* The cached value would only duplicate the growing text */
-      if (pspec != NULL)
-        g_value_set_string (&priv->values[index], NULL);
     }
 
   g_string_append_len (priv->grow, delta, (gssize) len);

@@ -516,17 +516,6 @@ ocg_store_remove_request (OcgStore       *self,
   return TRUE;
 }
 
-static JsonArray *
-dump_list (OcgIdList *list)
-{
-  JsonArray *array = json_array_sized_new (list != NULL ? ocg_id_list_get_size (list) : 0);
-
-  for (guint i = 0; list != NULL && i < ocg_id_list_get_size (list); i++)
-    json_array_add_object_element (array,
-                                   json_object_ref (ocg_record_get_json (ocg_id_list_peek (list, i))));
-  return array;
-}
-
 static JsonObject *
 dump_table (GHashTable *table,
             gboolean    arrays)
@@ -542,22 +531,6 @@ dump_table (GHashTable *table,
         json_object_set_array_member (object, l->data, json_array_ref (value));
       else
         json_object_set_object_member (object, l->data, json_object_ref (value));
-    }
-  return object;
-}
-
-static JsonObject *
-dump_requests (OcgRecordStore *store)
-{
-  JsonObject *object = json_object_new ();
-  g_autoptr(GList) groups = g_list_sort (ocg_record_store_get_groups (store), (GCompareFunc) strcmp);
-
-  for (GList *l = groups; l != NULL; l = l->next)
-    {
-      OcgIdList *list = ocg_record_store_peek_list (store, l->data);
-
-      if (ocg_id_list_get_size (list) > 0)
-        json_object_set_array_member (object, l->data, dump_list (list));
     }
   return object;
 }
@@ -597,6 +570,31 @@ dump_write_list (DumpWriter *writer,
       dump_flush (writer, 1 << 16);
     }
   g_string_append_c (writer->buffer, ']');
+}
+
+/* {SESSION: [request, ...]}, sessions with requests only */
+static void
+dump_write_requests (DumpWriter     *writer,
+                     OcgRecordStore *store)
+{
+  g_autoptr(GList) groups = g_list_sort (ocg_record_store_get_groups (store), (GCompareFunc) strcmp);
+  gboolean first = TRUE;
+
+  g_string_append_c (writer->buffer, '{');
+  for (GList *l = groups; l != NULL; l = l->next)
+    {
+      OcgIdList *list = ocg_record_store_peek_list (store, l->data);
+
+      if (ocg_id_list_get_size (list) == 0)
+        continue;
+      if (!first)
+        g_string_append_c (writer->buffer, ',');
+      first = FALSE;
+      ocg_json_append_string (writer->buffer, l->data, strlen (l->data));
+      g_string_append_c (writer->buffer, ':');
+      dump_write_list (writer, list);
+    }
+  g_string_append_c (writer->buffer, '}');
 }
 
 /**
@@ -647,24 +645,21 @@ ocg_store_write_dump (OcgStore       *self,
   g_string_append (writer.buffer, "},");
 
   {
-    /* The small tables go through the tree */
-    JsonObject *tables = json_object_new ();
-    g_autoptr(JsonNode) node = NULL;
+    /* The small tables go through the tree (ocg_json_parse()'s, so that a
+     * U+0000 in them is written back) */
+    g_autoptr(JsonNode) status = ocg_json_node_new_object (dump_table (self->status, FALSE));
+    g_autoptr(JsonNode) todo = ocg_json_node_new_object (dump_table (self->todo, TRUE));
 
-    json_object_set_object_member (tables, "status", dump_table (self->status, FALSE));
-    json_object_set_object_member (tables, "todo", dump_table (self->todo, TRUE));
-    json_object_set_object_member (tables, "permission", dump_requests (self->requests[OCG_REQUEST_PERMISSION]));
-    json_object_set_object_member (tables, "question", dump_requests (self->requests[OCG_REQUEST_QUESTION]));
-    node = ocg_json_node_new_object (tables);
-    {
-      g_autoptr(GString) rest = g_string_new (NULL);
-
-      ocg_json_append_node (rest, node);
-      /* Without its opening brace: it continues the document */
-      g_string_append (writer.buffer, rest->str + 1);
-    }
+    g_string_append (writer.buffer, "\"status\":");
+    ocg_json_append_node (writer.buffer, status);
+    g_string_append (writer.buffer, ",\"todo\":");
+    ocg_json_append_node (writer.buffer, todo);
   }
-  g_string_append_c (writer.buffer, '\n');
+  g_string_append (writer.buffer, ",\"permission\":");
+  dump_write_requests (&writer, self->requests[OCG_REQUEST_PERMISSION]);
+  g_string_append (writer.buffer, ",\"question\":");
+  dump_write_requests (&writer, self->requests[OCG_REQUEST_QUESTION]);
+  g_string_append (writer.buffer, "}\n");
   dump_flush (&writer, 0);
 
   g_string_free (writer.buffer, TRUE);
@@ -674,7 +669,8 @@ ocg_store_write_dump (OcgStore       *self,
 /* The whole mirror as one JSON document, in the monitor's --dump-state form:
  * {"sessions": {ID: {"info", "messages": [{"info", "parts"}]}}, "status",
  *  "todo", "permission", "question"}. The same text as
- * ocg_store_write_dump(), as a tree. */
+ * ocg_store_write_dump(), as a tree read by ocg_json_parse() (a U+0000 in a
+ * string reads as OCG_JSON_NUL). */
 JsonNode *
 ocg_store_dump (OcgStore *self)
 {
@@ -687,10 +683,10 @@ ocg_store_dump (OcgStore *self)
   /* Writing to memory cannot fail, and our own output parses */
   if (!ocg_store_write_dump (self, out, &error) ||
       !g_output_stream_close (out, NULL, &error) ||
-      !json_parser_load_from_data (parser,
-                                   g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
-                                   (gssize) g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
-                                   &error))
+      !ocg_json_parse (parser,
+                       g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                       g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
+                       &error))
     g_error ("Cannot build the store's dump: %s", error->message);
 
   return json_node_ref (json_parser_get_root (parser));

@@ -695,12 +695,17 @@ part_is_ahead (OcgSync    *self,
 {
   OcgPart *current = ocg_store_lookup_part (self->store, ocg_json_get_string (part, "id"));
   const char *snapshot_text = ocg_json_get_string (part, "text");
+  g_autofree char *snapshot = NULL;
   const char *text;
+  gsize snapshot_len, len;
 
   if (current == NULL || snapshot_text == NULL)
     return FALSE;
+  /* Whole strings, U+0000 included */
+  snapshot = ocg_json_decode_string (snapshot_text, &snapshot_len);
   text = ocg_record_get_string (OCG_RECORD (current), "text");
-  return text != NULL && g_str_has_prefix (text, snapshot_text);
+  len = ocg_record_get_string_length (OCG_RECORD (current), "text");
+  return text != NULL && len >= snapshot_len && memcmp (text, snapshot, snapshot_len) == 0;
 }
 
 /* The pages of one session's messages: the newest page first, each page in
