@@ -15,6 +15,8 @@
  * place where it can be.
  */
 #include "ocg-markdown-view.h"
+#include "ocg-link-opener.h"
+#include "ocg-link-policy.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -24,6 +26,7 @@
 
 #define BLOCK_SPACING   12
 #define COPIED_TIMEOUT  1500
+#define TOOLTIP_TARGET_CHARS 300
 
 #define CODE_SPAN_OPEN  "<span bgcolor=\"#888888\" bgalpha=\"22%\"><tt>"
 #define CODE_SPAN_CLOSE "</tt></span>"
@@ -102,6 +105,9 @@ struct _OcgMarkdownView
   gboolean   has_refs;
 
   guint      n_renders;
+
+  /* While a link is activated: what it reads */
+  char      *link_text;
 };
 
 G_DEFINE_FINAL_TYPE (OcgMarkdownView, ocg_markdown_view, GTK_TYPE_WIDGET)
@@ -317,16 +323,6 @@ append_attribute (GString            *out,
     }
 }
 
-static void
-append_escaped_attribute (GString            *out,
-                          const MD_ATTRIBUTE *attr)
-{
-  g_autoptr(GString) raw = g_string_new (NULL);
-
-  append_attribute (raw, attr);
-  append_escaped (out, raw->str, raw->len);
-}
-
 /* Parsing */
 
 typedef struct
@@ -339,6 +335,7 @@ typedef struct
   Node       *top;        /* the open top-level Node */
   Node       *implicit;   /* paragraph of a tight list item's text */
   guint       link_depth;
+  gsize       image_text_from;  /* where an image's alternative text begins */
 } Parser;
 
 static gboolean
@@ -673,31 +670,32 @@ on_enter_span (MD_SPANTYPE  type,
     case MD_SPAN_A:
     case MD_SPAN_IMG:
       {
-        const MD_ATTRIBUTE *href, *title;
+        const MD_ATTRIBUTE *href;
+        g_autoptr(GString) target = g_string_new (NULL);
+        g_autoptr(GString) tooltip = g_string_new (NULL);
+        g_autofree char *shown = NULL;
 
         if (type == MD_SPAN_A)
-          {
-            href = &((const MD_SPAN_A_DETAIL *) detail)->href;
-            title = &((const MD_SPAN_A_DETAIL *) detail)->title;
-          }
+          href = &((const MD_SPAN_A_DETAIL *) detail)->href;
         else
-          {
-            href = &((const MD_SPAN_IMG_DETAIL *) detail)->src;
-            title = &((const MD_SPAN_IMG_DETAIL *) detail)->title;
-          }
+          href = &((const MD_SPAN_IMG_DETAIL *) detail)->src;
         parser_note (p, href->text, href->size, TRUE);
 
         /* Links cannot nest in a label */
         if (p->link_depth++ > 0)
           break;
+        /* The tooltip (markup) names the real target, not a title the
+         * text chose */
+        append_attribute (target, href);
+        shown = ocg_link_display_short (target->str, TOOLTIP_TARGET_CHARS);
+        append_escaped (tooltip, shown, strlen (shown));
         g_string_append (out, "<a href=\"");
-        append_escaped_attribute (out, href);
-        if (title->size > 0)
-          {
-            g_string_append (out, "\" title=\"");
-            append_escaped_attribute (out, title);
-          }
+        append_escaped (out, target->str, target->len);
+        g_string_append (out, "\" title=\"");
+        append_escaped (out, tooltip->str, tooltip->len);
         g_string_append (out, "\">");
+        /* An image is never fetched: its alternative text stands for it */
+        p->image_text_from = type == MD_SPAN_IMG ? out->len : G_MAXSIZE;
       }
       break;
     case MD_SPAN_LATEXMATH:
@@ -737,7 +735,11 @@ on_leave_span (MD_SPANTYPE  type,
     case MD_SPAN_A:
     case MD_SPAN_IMG:
       if (--p->link_depth == 0)
-        g_string_append (out, "</a>");
+        {
+          if (p->image_text_from == out->len)
+            append_escaped (out, _("image"), strlen (_("image")));
+          g_string_append (out, "</a>");
+        }
       break;
     case MD_SPAN_LATEXMATH:
     case MD_SPAN_LATEXMATH_DISPLAY:
@@ -1009,13 +1011,23 @@ on_label_activate_link (GtkLabel   *label,
                         gpointer    user_data)
 {
   GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (label), OCG_TYPE_MARKDOWN_VIEW);
+  OcgMarkdownView *self;
+  g_autofree char *previous = NULL;
   gboolean handled = FALSE;
 
+  /* Nothing from an answer opens without the link policy */
   if (view == NULL)
-    return FALSE;
+    return TRUE;
 
+  /* What the link reads, for the default handler to compare with where
+   * it leads */
+  self = OCG_MARKDOWN_VIEW (view);
+  previous = g_steal_pointer (&self->link_text);
+  self->link_text = ocg_link_texts_in_markup (gtk_label_get_label (label), uri);
   g_signal_emit (view, signals[LINK_ACTIVATED], 0, uri, &handled);
-  return handled;
+  g_free (self->link_text);
+  self->link_text = g_steal_pointer (&previous);
+  return TRUE;
 }
 
 static GtkWidget *
@@ -1813,9 +1825,7 @@ static gboolean
 ocg_markdown_view_real_link_activated (OcgMarkdownView *self,
                                        const char      *uri)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  ocg_link_activate (GTK_WIDGET (self), uri, self->link_text);
   return TRUE;
 }
 
@@ -1845,6 +1855,7 @@ ocg_markdown_view_finalize (GObject *object)
 
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_string_free (self->text, TRUE);
+  g_free (self->link_text);
 
   G_OBJECT_CLASS (ocg_markdown_view_parent_class)->finalize (object);
 }
@@ -1909,7 +1920,9 @@ ocg_markdown_view_class_init (OcgMarkdownViewClass *klass)
    * OcgMarkdownView::link-activated:
    * @uri: the link's target
    *
-   * Emitted when the user activates a link. The default handler opens it.
+   * Emitted when the user activates a link. The default handler opens it,
+   * or asks first when the link is not plainly a web page or an e-mail
+   * address, or its text names another address (ocg_link_activate()).
    *
    * Returns: %TRUE if the link was handled
    */

@@ -684,6 +684,16 @@ retry_action (GtkWidget  *widget,
   ocg_connection_retry (OCG_WINDOW (widget)->connection);
 }
 
+/* The one place that hands a link to the desktop; links from answers reach
+ * it through ocg_link_activate(), which asks first when it should */
+static void
+open_uri_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  gtk_show_uri (GTK_WINDOW (widget), g_variant_get_string (parameter, NULL), GDK_CURRENT_TIME);
+}
+
 static void
 on_renamed (GObject      *source,
             GAsyncResult *result,
@@ -1029,6 +1039,7 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.rename-session", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "win.delete-session", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
