@@ -13,13 +13,17 @@
 #include "ocg-server.h"
 #include "ocg-client.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #define START_TIMEOUT_SECONDS 60
 #define STOP_GRACE_MS 3000
 #define LOG_TAIL_SIZE 4096
+/* 192 bits; a multiple of 3, so that Base64 needs no padding */
+#define PASSWORD_BYTES 24
 
 struct _OcgServer
 {
@@ -300,14 +304,45 @@ on_start_timeout (gpointer user_data)
                                    "opencode did not start within %d seconds", START_TIMEOUT_SECONDS));
 }
 
-static char *
-random_password (void)
+/**
+ * ocg_server_make_password:
+ *
+ * A fresh password for the server: PASSWORD_BYTES from the system's
+ * cryptographic generator (getrandom), in URL-safe Base64 without padding.
+ *
+ * Returns: (transfer full): the password, or %NULL when the system gave no
+ *   random bytes
+ */
+char *
+ocg_server_make_password (GError **error)
 {
-  guint8 bytes[24];
+  guint8 bytes[PASSWORD_BYTES];
+  gsize filled = 0;
+  char *password;
 
-  for (guint i = 0; i < G_N_ELEMENTS (bytes); i++)
-    bytes[i] = (guint8) g_random_int_range (0, 256);
-  return g_base64_encode (bytes, sizeof bytes);
+  while (filled < sizeof bytes)
+    {
+      ssize_t n = getrandom (bytes + filled, sizeof bytes - filled, 0);
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          g_set_error (error, OCG_SERVER_ERROR, OCG_SERVER_ERROR_FAILED,
+                       "Cannot make a password for the server: the system's random generator failed (%s)",
+                       g_strerror (saved_errno));
+          return NULL;
+        }
+      filled += (gsize) n;
+    }
+
+  password = g_base64_encode (bytes, sizeof bytes);
+  memset (bytes, 0, sizeof bytes);
+  g_strdelimit (password, "+", '-');
+  g_strdelimit (password, "/", '_');
+  return password;
 }
 
 void
@@ -339,7 +374,12 @@ ocg_server_start_async (OcgServer           *self,
     }
 
   g_free (self->password);
-  self->password = random_password ();
+  self->password = ocg_server_make_password (&error);
+  if (self->password == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   g_clear_pointer (&self->url, g_free);
   g_string_truncate (self->log_tail, 0);
   self->health_attempts = 0;

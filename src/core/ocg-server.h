@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE (OcgServer, ocg_server, OCG, SERVER, GObject)
 
 GQuark      ocg_server_error_quark   (void);
 char       *ocg_server_find_opencode (void);
+char       *ocg_server_make_password (GError             **error);
 OcgServer  *ocg_server_new           (const char          *opencode,
                                       const char          *directory);
 void        ocg_server_start_async   (OcgServer           *self,
