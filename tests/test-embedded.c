@@ -39,12 +39,12 @@ typedef struct
   const char *session_id;
 } Turn;
 
-static gboolean
-turn_answered (gpointer data)
+static guint
+n_completed_answers (Turn *turn)
 {
-  Turn *turn = data;
   GListModel *messages = ocg_store_get_messages (turn->store, turn->session_id);
   guint n = g_list_model_get_n_items (messages);
+  guint completed_answers = 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -53,9 +53,22 @@ turn_answered (gpointer data)
 
       g_object_get (message, "completed", &completed, NULL);
       if (completed && g_strcmp0 (ocg_record_get_string (OCG_RECORD (message), "role"), "assistant") == 0)
-        return TRUE;
+        completed_answers++;
     }
-  return FALSE;
+  return completed_answers;
+}
+
+/* A tool call, then the answer after it */
+static gboolean
+tool_turn_answered (gpointer data)
+{
+  return n_completed_answers (data) >= 2;
+}
+
+static gboolean
+turn_answered (gpointer data)
+{
+  return n_completed_answers (data) >= 1;
 }
 
 static void
@@ -155,6 +168,52 @@ test_turn_restart_and_quit (void)
   g_assert_false (group_alive (pid));
 }
 
+/* What a command run by the agent sees. opencode 1.18.33 takes its password
+ * only from OPENCODE_SERVER_PASSWORD (no flag, no config key, no other
+ * variable) and hands its whole environment to the tools' commands, so they
+ * see the password; the README's security notes say so. Should a later
+ * opencode stop passing it on, this fails, and the notes must change. */
+static void
+test_tool_environment (void)
+{
+  const char *directory = g_getenv ("OCG_E2E_DIRECTORY");
+  g_autoptr(OcgConnection) connection = ocg_connection_new_embedded (NULL, directory);
+  OcgClient *client;
+  g_autoptr(JsonNode) session = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autoptr(JsonNode) messages = NULL;
+  g_autofree char *session_id = NULL;
+  g_autofree char *prompt = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *transcript = NULL;
+  g_autofree char *seen = NULL;
+
+  ocg_connection_start (connection);
+  spin_until (is_connected, connection, 90000);
+
+  client = ocg_connection_get_client (connection);
+  session = call (client, "POST", "/session", "{}");
+  session_id = g_strdup (ocg_json_get_string (json_node_get_object (session), "id"));
+  ocg_sync_track_session (ocg_connection_get_sync (connection), session_id);
+  prompt = g_strdup_printf ("/session/%s/prompt_async", session_id);
+  sent = call (client, "POST", prompt, "{\"parts\":[{\"type\":\"text\",\"text\":\"Please run SCENARIO:env now\"}]}");
+  {
+    Turn turn = { ocg_connection_get_store (connection), session_id };
+
+    spin_until (tool_turn_answered, &turn, 120000);
+  }
+
+  /* The bash tool ran `env`: its output is in the transcript */
+  path = g_strdup_printf ("/session/%s/message", session_id);
+  messages = call (client, "GET", path, NULL);
+  transcript = json_to_string (messages, FALSE);
+  g_assert_nonnull (strstr (transcript, "OPENCODE_PID="));
+  seen = g_strdup_printf ("OPENCODE_SERVER_PASSWORD=%s", ocg_server_get_password (ocg_connection_get_server (connection)));
+  g_assert_nonnull (strstr (transcript, seen));
+
+  ocg_connection_stop (connection);
+}
+
 static void
 test_missing_binary (void)
 {
@@ -174,6 +233,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/embedded/turn-restart-and-quit", test_turn_restart_and_quit);
+  g_test_add_func ("/embedded/tool-environment", test_tool_environment);
   g_test_add_func ("/embedded/missing-binary", test_missing_binary);
 
   return g_test_run ();

@@ -26,6 +26,8 @@ Scenarios (the same as the recorded fixture, tests/data/opencode-1.18.33):
             `delay_ms` (env OCG_UPSTREAM_DELAY_MS, default 10) between chunks
   slow      like default but each chunk sleeps delay_ms (a turn that can be
             aborted)
+  env       bash `env`: what a command the agent runs sees of the server's
+            environment
 
 Any other prompt gets a short text answer.
 
@@ -46,7 +48,7 @@ WORKDIR_RE = re.compile(r"Working directory:\s*(\S+)")
 LONG_WORDS = 3000
 LONG_WORDS_PER_CHUNK = 10
 SCENARIOS = ("default", "tools", "task", "taskchild", "taskask", "ask",
-             "question",
+             "question", "env",
              "fail", "failretry", "long", "slow")
 
 MARKDOWN_ANSWER = (
@@ -170,6 +172,12 @@ def script(name, workdir, delay_ms):
                  tools=[tool("bash", command="rm -f scratch.tmp",
                              description="Remove scratch file")]),
             Step(text="Removed."),
+        ]
+    if name == "env":
+        return [
+            Step(tools=[tool("bash", command="env",
+                             description="Show the environment")]),
+            Step(text="That is the environment."),
         ]
     if name == "question":
         return [
