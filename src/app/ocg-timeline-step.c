@@ -1245,10 +1245,17 @@ on_copy_clicked (OcgTimelineStep *self)
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
 }
 
+/* The command and its Copy button sit in a grid, not a box: GTK 4.8's box
+ * lines up its children's baselines when it is measured for a width, but
+ * not without one, so beside the button the label made it taller for every
+ * width than its minimum height (and GTK warned of overlapping widgets). A
+ * grid measures both ways alike. */
 static void
 build_bash (OcgTimelineStep *self)
 {
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar = gtk_grid_new ();
+
+  gtk_grid_set_column_spacing (GTK_GRID (bar), 6);
 
   self->command_label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->command_label), 0);
@@ -1258,7 +1265,7 @@ build_bash (OcgTimelineStep *self)
   gtk_widget_set_hexpand (self->command_label, TRUE);
   gtk_widget_add_css_class (self->command_label, "monospace");
   gtk_widget_add_css_class (self->command_label, "step-command");
-  gtk_box_append (GTK_BOX (bar), self->command_label);
+  gtk_grid_attach (GTK_GRID (bar), self->command_label, 0, 0, 1, 1);
 
   self->copy_button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
   gtk_widget_set_valign (self->copy_button, GTK_ALIGN_START);
@@ -1266,7 +1273,7 @@ build_bash (OcgTimelineStep *self)
   gtk_widget_add_css_class (self->copy_button, "flat");
   gtk_widget_add_css_class (self->copy_button, "circular");
   g_signal_connect_swapped (self->copy_button, "clicked", G_CALLBACK (on_copy_clicked), self);
-  gtk_box_append (GTK_BOX (bar), self->copy_button);
+  gtk_grid_attach (GTK_GRID (bar), self->copy_button, 1, 0, 1, 1);
   gtk_box_append (GTK_BOX (self->content), bar);
 
   self->output_note = add_note (self->content, _("Showing the last 64 KB"));
@@ -1495,8 +1502,11 @@ build_todos (OcgTimelineStep *self,
 {
   JsonArray *todos = ocg_json_get_array (json, "state.input.todos");
   guint n = todos != NULL ? json_array_get_length (todos) : 0;
-  GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  /* A grid, so that a todo's text can wrap beside its icon: see build_bash() */
+  GtkWidget *list = gtk_grid_new ();
 
+  gtk_grid_set_row_spacing (GTK_GRID (list), 4);
+  gtk_grid_set_column_spacing (GTK_GRID (list), 8);
   gtk_widget_add_css_class (list, "step-todos");
   for (guint i = 0; i < n; i++)
     {
@@ -1504,7 +1514,6 @@ build_todos (OcgTimelineStep *self,
       JsonObject *todo;
       const char *status;
       const char *icon = "checkbox-symbolic";
-      GtkWidget *row;
       GtkWidget *image;
       GtkWidget *label;
 
@@ -1517,22 +1526,18 @@ build_todos (OcgTimelineStep *self,
       else if (g_strcmp0 (status, "in_progress") == 0)
         icon = "checkbox-mixed-symbolic";
 
-      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
       image = gtk_image_new_from_icon_name (icon);
       gtk_widget_set_valign (image, GTK_ALIGN_START);
-      gtk_box_append (GTK_BOX (row), image);
-      /* Not wrapped: beside an image, a wrapping label measures its height
-       * inconsistently (GTK warns of overlapping widgets) */
+      gtk_grid_attach (GTK_GRID (list), image, 0, (int) i, 1, 1);
       label = gtk_label_new (ocg_json_get_string (todo, "content"));
       gtk_widget_set_valign (label, GTK_ALIGN_START);
       gtk_widget_set_hexpand (label, TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_tooltip_text (label, ocg_json_get_string (todo, "content"));
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "cancelled") == 0)
         gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_append (GTK_BOX (row), label);
-      gtk_box_append (GTK_BOX (list), row);
+      gtk_grid_attach (GTK_GRID (list), label, 1, (int) i, 1, 1);
     }
   gtk_box_append (GTK_BOX (self->content), list);
 }
@@ -2155,13 +2160,16 @@ ocg_timeline_step_init (OcgTimelineStep *self)
   g_signal_connect_swapped (self->header, "clicked", G_CALLBACK (on_header_clicked), self);
   gtk_box_append (GTK_BOX (self->main_box), self->header);
 
-  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* A grid, not a box: beside the wrapping preview, the labels and icons
+   * would make a box taller for a width than without one (see build_bash) */
+  row = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (row), 6);
   gtk_button_set_child (GTK_BUTTON (self->header), row);
 
   texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (row), texts);
+  gtk_grid_attach_next_to (GTK_GRID (row), texts, NULL, GTK_POS_RIGHT, 1, 1);
 
   line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   gtk_box_append (GTK_BOX (texts), line);
@@ -2203,29 +2211,29 @@ ocg_timeline_step_init (OcgTimelineStep *self)
   gtk_widget_set_valign (self->spinner, GTK_ALIGN_START);
   gtk_widget_add_css_class (self->spinner, "step-spinner");
   gtk_widget_set_visible (self->spinner, FALSE);
-  gtk_box_append (GTK_BOX (row), self->spinner);
+  gtk_grid_attach_next_to (GTK_GRID (row), self->spinner, NULL, GTK_POS_RIGHT, 1, 1);
 
   self->status_icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
   gtk_widget_set_valign (self->status_icon, GTK_ALIGN_START);
   gtk_widget_add_css_class (self->status_icon, "error");
   gtk_widget_add_css_class (self->status_icon, "step-status");
   gtk_widget_set_visible (self->status_icon, FALSE);
-  gtk_box_append (GTK_BOX (row), self->status_icon);
+  gtk_grid_attach_next_to (GTK_GRID (row), self->status_icon, NULL, GTK_POS_RIGHT, 1, 1);
 
   self->duration_label = header_label ("step-duration");
   gtk_widget_set_valign (self->duration_label, GTK_ALIGN_START);
   gtk_widget_add_css_class (self->duration_label, "numeric");
-  gtk_box_append (GTK_BOX (row), self->duration_label);
+  gtk_grid_attach_next_to (GTK_GRID (row), self->duration_label, NULL, GTK_POS_RIGHT, 1, 1);
 
   self->time_label = header_label ("step-time");
   gtk_widget_set_valign (self->time_label, GTK_ALIGN_START);
   gtk_widget_add_css_class (self->time_label, "numeric");
-  gtk_box_append (GTK_BOX (row), self->time_label);
+  gtk_grid_attach_next_to (GTK_GRID (row), self->time_label, NULL, GTK_POS_RIGHT, 1, 1);
 
   self->arrow = gtk_image_new_from_icon_name ("pan-end-symbolic");
   gtk_widget_set_valign (self->arrow, GTK_ALIGN_START);
   gtk_widget_add_css_class (self->arrow, "disclosure");
-  gtk_box_append (GTK_BOX (row), self->arrow);
+  gtk_grid_attach_next_to (GTK_GRID (row), self->arrow, NULL, GTK_POS_RIGHT, 1, 1);
 
   self->revealer = gtk_revealer_new ();
   gtk_revealer_set_transition_type (GTK_REVEALER (self->revealer), GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);

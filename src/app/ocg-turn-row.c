@@ -461,18 +461,23 @@ build_head (OcgTurnRow *self)
   gtk_box_append (GTK_BOX (self->user_bubble), self->user_files);
   gtk_box_append (GTK_BOX (self->box), self->user_bubble);
 
-  self->send_error = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* A grid, not a box: GTK 4.8's box lines up the baselines of the icon,
+   * the wrapping label and the button only when it is measured for a width,
+   * and is then taller for every width than without one (GTK warns of
+   * overlapping widgets). A grid measures both ways alike. */
+  self->send_error = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (self->send_error), 6);
   gtk_widget_set_halign (self->send_error, GTK_ALIGN_END);
   gtk_widget_add_css_class (self->send_error, "send-error");
-  gtk_box_append (GTK_BOX (self->send_error), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  gtk_grid_attach (GTK_GRID (self->send_error), gtk_image_new_from_icon_name ("dialog-warning-symbolic"), 0, 0, 1, 1);
   self->send_error_label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->send_error_label), TRUE);
   gtk_widget_add_css_class (self->send_error_label, "error");
-  gtk_box_append (GTK_BOX (self->send_error), self->send_error_label);
+  gtk_grid_attach (GTK_GRID (self->send_error), self->send_error_label, 1, 0, 1, 1);
   retry = gtk_button_new_with_mnemonic (_("_Retry"));
   gtk_widget_add_css_class (retry, "pill");
   g_signal_connect (retry, "clicked", G_CALLBACK (on_retry_clicked), self);
-  gtk_box_append (GTK_BOX (self->send_error), retry);
+  gtk_grid_attach (GTK_GRID (self->send_error), retry, 2, 0, 1, 1);
   gtk_widget_set_visible (self->send_error, FALSE);
   gtk_box_append (GTK_BOX (self->box), self->send_error);
 
