@@ -27,6 +27,12 @@ struct _OcgApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;  /* NULL when the schema is not installed */
+
+  /* What makes the windows reconnect at once */
+  GNetworkMonitor *network_monitor;
+  GCancellable    *cancellable;
+  GDBusConnection *system_bus;
+  guint            sleep_watch;
 };
 
 G_DEFINE_FINAL_TYPE (OcgApplication, ocg_application, ADW_TYPE_APPLICATION)
@@ -250,6 +256,99 @@ ocg_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* Reconnecting at once: when the network comes back or changes, and when
+ * the machine wakes up (connections made before are likely dead, and the
+ * wait before the next attempt may have grown long) */
+
+static void
+reconnect_windows (OcgApplication *self,
+                   guint           quiet_seconds)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (OCG_IS_WINDOW (l->data))
+      ocg_connection_reconnect_if_quiet (ocg_window_get_connection (l->data), quiet_seconds);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    OcgApplication  *self)
+{
+  if (available)
+    reconnect_windows (self, OCG_CONNECTION_SUSPECT_SILENCE);
+}
+
+static void
+on_prepare_for_sleep (GDBusConnection *bus,
+                      const char      *sender,
+                      const char      *path,
+                      const char      *interface,
+                      const char      *signal,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  gboolean sleeping = TRUE;
+
+  if (g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    g_variant_get (parameters, "(b)", &sleeping);
+  if (!sleeping)
+    reconnect_windows (user_data, 0);
+}
+
+static void
+on_system_bus (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(OcgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_finish (result, &error);
+
+  /* No system bus (a container, a test): no resume signal, nothing wrong */
+  if (bus == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No system bus, so no reconnecting after a resume: %s", error->message);
+      return;
+    }
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  /* The system bus going away is no reason to quit */
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  self->system_bus = g_steal_pointer (&bus);
+  self->sleep_watch = g_dbus_connection_signal_subscribe (self->system_bus, "org.freedesktop.login1",
+                                                          "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                                          "/org/freedesktop/login1", NULL,
+                                                          G_DBUS_SIGNAL_FLAGS_NONE,
+                                                          on_prepare_for_sleep, self, NULL);
+}
+
+static void
+watch_for_reconnecting (OcgApplication *self)
+{
+  self->network_monitor = g_object_ref (g_network_monitor_get_default ());
+  g_signal_connect (self->network_monitor, "network-changed", G_CALLBACK (on_network_changed), self);
+
+  self->cancellable = g_cancellable_new ();
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_system_bus, g_object_ref (self));
+}
+
+static void
+unwatch_for_reconnecting (OcgApplication *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->network_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->network_monitor, self);
+  g_clear_object (&self->network_monitor);
+  if (self->sleep_watch != 0)
+    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_watch);
+  self->sleep_watch = 0;
+  g_clear_object (&self->system_bus);
+}
+
 /* Killed politely (a session ending, Ctrl+C in a terminal): quit the normal
  * way, which stops the servers we started */
 static gboolean
@@ -267,6 +366,8 @@ ocg_application_startup (GApplication *app)
   g_unix_signal_add (SIGTERM, on_quit_signal, app);
   g_unix_signal_add (SIGINT, on_quit_signal, app);
   g_unix_signal_add (SIGHUP, on_quit_signal, app);
+
+  watch_for_reconnecting (OCG_APPLICATION (app));
 }
 
 static void
@@ -283,6 +384,7 @@ ocg_application_shutdown (GApplication *app)
 static void
 ocg_application_dispose (GObject *object)
 {
+  unwatch_for_reconnecting (OCG_APPLICATION (object));
   g_clear_object (&OCG_APPLICATION (object)->settings);
 
   G_OBJECT_CLASS (ocg_application_parent_class)->dispose (object);

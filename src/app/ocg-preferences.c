@@ -23,6 +23,7 @@ struct _OcgPreferences
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;     /* nullable */
+  OcgConnection        *connection;   /* nullable: the window's */
   GCancellable         *cancellable;
 
   GtkWidget            *servers_group;
@@ -68,7 +69,10 @@ describe_error (const GError *error)
     return g_strdup (_("The server refused the password"));
   if (g_error_matches (error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_TLS))
     return g_strdup_printf (_("The secure connection failed: %s"), error->message);
-  if (g_error_matches (error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNREACHABLE))
+  if (g_error_matches (error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNREACHABLE) ||
+      g_error_matches (error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_REFUSED) ||
+      g_error_matches (error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_HOST_NOT_FOUND) ||
+      g_error_matches (error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_TIMED_OUT))
     return g_strdup_printf (_("The server cannot be reached: %s"), error->message);
   return g_strdup_printf (_("The server answered with an error: %s"), error->message);
 }
@@ -204,11 +208,67 @@ on_add_clicked (GtkButton      *button,
 
   if (*password != '\0')
     ocg_keyring_store_async (url, password, NULL, on_stored, g_object_ref (self));
+  /* The window's own server, with a new password: use it now */
+  if (*password != '\0' && self->connection != NULL && !ocg_connection_is_embedded (self->connection) &&
+      g_strcmp0 (ocg_connection_get_url (self->connection), url) == 0)
+    ocg_connection_set_password (self->connection, password);
 
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   set_result (self, NULL, TRUE);
   rebuild_servers (self);
+}
+
+static void
+on_window_password_stored (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(OcgPreferences) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ocg_keyring_store_finish (result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The password could not be saved in the keyring: %s"),
+                                               error->message);
+      g_autofree char *markup = g_markup_escape_text (text, -1);
+
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (markup));
+    }
+}
+
+/**
+ * ocg_preferences_set_window_password:
+ * @password: the new password of the window's server
+ *
+ * What the window's Password row does when applied: keeps the password in
+ * the keyring and connects the window again with it.
+ */
+void
+ocg_preferences_set_window_password (OcgPreferences *self,
+                                     const char     *password)
+{
+  const char *url;
+
+  g_return_if_fail (OCG_IS_PREFERENCES (self));
+  g_return_if_fail (password != NULL);
+
+  if (self->connection == NULL || ocg_connection_is_embedded (self->connection))
+    return;
+  url = ocg_connection_get_url (self->connection);
+  ocg_connection_set_password (self->connection, *password != '\0' ? password : NULL);
+  if (*password != '\0')
+    ocg_keyring_store_async (url, password, NULL, on_window_password_stored, g_object_ref (self));
+  else
+    ocg_keyring_clear_async (url, NULL, NULL, NULL);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Connecting with the new password…")));
+}
+
+static void
+on_window_password_apply (AdwEntryRow    *row,
+                          OcgPreferences *self)
+{
+  ocg_preferences_set_window_password (self, gtk_editable_get_text (GTK_EDITABLE (row)));
 }
 
 static void
@@ -345,6 +405,7 @@ ocg_preferences_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->connection);
   g_clear_pointer (&self->server_rows, g_ptr_array_unref);
   g_clear_pointer (&self->test_result, g_free);
 
@@ -379,6 +440,7 @@ ocg_preferences_new (GSettings     *settings,
   AdwColorScheme current = adw_style_manager_get_color_scheme (adw_style_manager_get_default ());
 
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
+  self->connection = connection != NULL ? g_object_ref (connection) : NULL;
   for (guint i = 0; i < 4; i++)
     translated[i] = schemes[i] != NULL ? _(schemes[i]) : NULL;
 
@@ -424,6 +486,15 @@ ocg_preferences_new (GSettings     *settings,
                                            ocg_connection_is_embedded (connection) ? _("Yes") : _("No")));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                  info_row (_("Project folder"), ocg_connection_get_directory (connection)));
+      if (!ocg_connection_is_embedded (connection))
+        {
+          /* A wrong password is fixed here, and the window connects again */
+          row = adw_password_entry_row_new ();
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Password"));
+          adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
+          g_signal_connect (row, "apply", G_CALLBACK (on_window_password_apply), self);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+        }
       adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
     }
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));

@@ -19,5 +19,7 @@ void       ocg_preferences_test_server    (OcgPreferences *self,
                                            const char     *url,
                                            const char     *password);
 const char *ocg_preferences_get_test_result (OcgPreferences *self);
+void       ocg_preferences_set_window_password (OcgPreferences *self,
+                                                const char     *password);
 
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _OcgSidebar
   GtkWidget          *list_view;
   GtkWidget          *stack;
   GtkWidget          *empty;
+  gboolean            offline;
 
   GtkFilterListModel *visible;      /* not archived */
   GtkFilterListModel *roots;
@@ -640,6 +641,28 @@ ocg_sidebar_focus_search (OcgSidebar *self)
 {
   g_return_if_fail (OCG_IS_SIDEBAR (self));
   gtk_widget_grab_focus (self->search_entry);
+}
+
+/* Without a connection the sessions are unknown, not absent: the empty
+ * list says so instead of "No Sessions" */
+void
+ocg_sidebar_set_offline (OcgSidebar *self,
+                         gboolean    offline)
+{
+  AdwStatusPage *empty;
+
+  g_return_if_fail (OCG_IS_SIDEBAR (self));
+
+  offline = !!offline;
+  if (self->offline == offline)
+    return;
+  self->offline = offline;
+  empty = ADW_STATUS_PAGE (self->empty);
+  /* The content pane shows the big picture and the reason */
+  adw_status_page_set_icon_name (empty, offline ? NULL : "view-list-symbolic");
+  adw_status_page_set_title (empty, offline ? _("Not Connected") : _("No Sessions"));
+  adw_status_page_set_description (empty, offline ? _("The sessions show once the server answers")
+                                                  : _("Start one with the + button"));
 }
 
 /* The rows as shown (GtkTreeListRow items, or sessions while searching) */

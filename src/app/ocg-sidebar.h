@@ -18,6 +18,8 @@ const char *ocg_sidebar_get_selected     (OcgSidebar *self);
 void        ocg_sidebar_select           (OcgSidebar *self,
                                           const char *session_id);
 void        ocg_sidebar_focus_search     (OcgSidebar *self);
+void        ocg_sidebar_set_offline      (OcgSidebar *self,
+                                          gboolean    offline);
 GListModel *ocg_sidebar_get_rows         (OcgSidebar *self);
 char       *ocg_sidebar_format_time      (gint64      ms,
                                           gint64      now_ms);

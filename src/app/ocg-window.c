@@ -54,6 +54,11 @@ struct _OcgWindow
   AdwStatusPage        *status_page;
   GtkWidget            *status_button;
   GtkWidget            *chat_box;
+  AdwStatusPage        *unreachable_page;
+  GtkLabel             *unreachable_address;
+  GtkLabel             *unreachable_countdown;
+  GtkWidget            *unreachable_retry;
+  GtkWidget            *unreachable_preferences;
 
   /* Made in code: they need the store */
   GtkWidget            *sidebar;
@@ -505,6 +510,141 @@ on_composer_stop (OcgComposer *composer,
 
 /* Connection state */
 
+/* The page shown instead of an empty project while the server cannot be
+ * reached: why, in plain words, where, when the next try is, and Retry */
+
+static char *
+describe_failure (OcgWindow    *self,
+                  const GError *error)
+{
+  if (error != NULL && error->domain == OCG_CLIENT_ERROR)
+    switch ((OcgClientError) error->code)
+      {
+      case OCG_CLIENT_ERROR_REFUSED:
+        return g_strdup (_("The server refused the connection"));
+      case OCG_CLIENT_ERROR_HOST_NOT_FOUND:
+        return g_strdup (_("The server’s name could not be found"));
+      case OCG_CLIENT_ERROR_TLS:
+        return g_strdup (_("The secure connection failed"));
+      case OCG_CLIENT_ERROR_TIMED_OUT:
+        /* Translators: %u is a number of seconds */
+        return g_strdup_printf (_("The server did not answer in %u s"), ocg_connection_get_timeout (self->connection));
+      case OCG_CLIENT_ERROR_UNAUTHORIZED:
+        return g_strdup (_("The server refused the password"));
+      case OCG_CLIENT_ERROR_INVALID_RESPONSE:
+        return g_strdup (_("The server sent an answer that could not be read"));
+      case OCG_CLIENT_ERROR_UNREACHABLE:
+        return g_strdup (_("The server cannot be reached"));
+      case OCG_CLIENT_ERROR_NOT_FOUND:
+      case OCG_CLIENT_ERROR_BAD_REQUEST:
+      case OCG_CLIENT_ERROR_SERVER:
+      default:
+        break;
+      }
+  return g_strdup (error != NULL ? error->message : _("The server cannot be reached"));
+}
+
+static gboolean
+show_unreachable_page (OcgWindow          *self,
+                       OcgConnectionState  state)
+{
+  const GError *error = ocg_connection_get_failure (self->connection);
+  const char *url = ocg_connection_get_url (self->connection);
+  gboolean password = g_error_matches (error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNAUTHORIZED);
+  g_autofree char *reason = NULL;
+  g_autofree char *markup = NULL;
+  g_autofree char *countdown = NULL;
+
+  /* An open session stays on screen, with the banner */
+  if (self->session_id != NULL || error == NULL ||
+      (state != OCG_CONNECTION_RECONNECTING && state != OCG_CONNECTION_FAILED))
+    return FALSE;
+
+  reason = describe_failure (self, error);
+  markup = g_markup_escape_text (reason, -1);
+  adw_status_page_set_description (self->unreachable_page, markup);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->unreachable_page), error->message);
+  gtk_label_set_text (self->unreachable_address, url != NULL ? url : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->unreachable_address), url != NULL);
+
+  if (state == OCG_CONNECTION_RECONNECTING)
+    {
+      gint64 left = (ocg_connection_get_reconnect_time (self->connection) - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+
+      countdown = left > 0
+        /* Translators: %d is a number of seconds */
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Next try in %d second", "Next try in %d seconds", (gulong) left), (int) left)
+        : g_strdup (_("Trying again…"));
+    }
+  gtk_label_set_text (self->unreachable_countdown, countdown != NULL ? countdown : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->unreachable_countdown), countdown != NULL);
+
+  /* A wrong password is fixed in Preferences; trying again alone would not help */
+  gtk_widget_set_visible (self->unreachable_preferences, password);
+  if (password)
+    {
+      gtk_widget_remove_css_class (self->unreachable_retry, "suggested-action");
+      gtk_widget_add_css_class (self->unreachable_preferences, "suggested-action");
+    }
+  else
+    {
+      gtk_widget_add_css_class (self->unreachable_retry, "suggested-action");
+      gtk_widget_remove_css_class (self->unreachable_preferences, "suggested-action");
+    }
+
+  gtk_stack_set_visible_child_name (self->content_stack, "unreachable");
+  return TRUE;
+}
+
+/* Reconnecting: at once when there is reason to think the server is back,
+ * and after short waits while someone looks */
+
+#define VISIBLE_DELAY_CAP_MS 5000
+
+static void
+update_delay_cap (OcgWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  gboolean seen;
+
+  if (self->connection == NULL)
+    return;
+  seen = gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+                  GDK_IS_TOPLEVEL (surface) &&
+                  !(gdk_toplevel_get_state (GDK_TOPLEVEL (surface)) & GDK_TOPLEVEL_STATE_MINIMIZED);
+
+  ocg_connection_set_delay_cap (self->connection, seen ? VISIBLE_DELAY_CAP_MS : 0);
+}
+
+static void
+on_mapped (OcgWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+
+  g_signal_handlers_disconnect_by_func (surface, update_delay_cap, self);
+  g_signal_connect_object (surface, "notify::state", G_CALLBACK (update_delay_cap), self, G_CONNECT_SWAPPED);
+  update_delay_cap (self);
+}
+
+static void
+on_unmapped (OcgWindow *self)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+
+  if (surface != NULL)
+    g_signal_handlers_disconnect_by_func (surface, update_delay_cap, self);
+  update_delay_cap (self);
+}
+
+/* The user is back: a connection that is down or has gone quiet is tried
+ * at once */
+static void
+on_active_changed (OcgWindow *self)
+{
+  if (self->connection != NULL && gtk_window_is_active (GTK_WINDOW (self)))
+    ocg_connection_reconnect_if_quiet (self->connection, OCG_CONNECTION_SUSPECT_SILENCE);
+}
+
 static gboolean
 on_countdown (gpointer user_data)
 {
@@ -599,8 +739,12 @@ update_connection (OcgWindow *self)
     }
   gtk_revealer_set_reveal_child (self->banner, banner && self->session_id != NULL);
 
+  ocg_sidebar_set_offline (OCG_SIDEBAR (self->sidebar), state != OCG_CONNECTION_CONNECTED);
+
   /* Without a session to show, the page says what is going on */
-  if (self->session_id == NULL && state != OCG_CONNECTION_CONNECTED && status_title != NULL)
+  if (show_unreachable_page (self, state))
+    ;
+  else if (self->session_id == NULL && state != OCG_CONNECTION_CONNECTED && status_title != NULL)
     {
       adw_status_page_set_title (self->status_page, status_title);
       adw_status_page_set_icon_name (self->status_page, status_icon);
@@ -1029,6 +1173,11 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, status_button);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, chat_box);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_page);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_address);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_countdown);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_retry);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_preferences);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
 
@@ -1096,6 +1245,9 @@ ocg_window_new (OcgApplication *application,
   gtk_box_append (GTK_BOX (self->chat_box), clamp);
 
   g_signal_connect (connection, "notify", G_CALLBACK (on_connection_notify), self);
+  g_signal_connect (self, "map", G_CALLBACK (on_mapped), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_unmapped), NULL);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed), NULL);
   g_signal_connect (self->store, "session-data-changed", G_CALLBACK (on_session_data_changed), self);
   g_signal_connect (self->store, "session-data-changed", G_CALLBACK (on_permission_in_child), self);
 

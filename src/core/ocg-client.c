@@ -18,6 +18,7 @@ struct _OcgClient
   char        *authorization;
   char        *directory;
   char        *directory_header;
+  guint        timeout;
 };
 
 G_DEFINE_FINAL_TYPE (OcgClient, ocg_client, G_TYPE_OBJECT)
@@ -47,8 +48,10 @@ ocg_client_class_init (OcgClientClass *klass)
 static void
 ocg_client_init (OcgClient *self)
 {
+  /* A server that accepts connections and never answers is as good as gone */
+  self->timeout = OCG_CLIENT_DEFAULT_TIMEOUT;
   self->session = soup_session_new_with_options ("max-conns-per-host", 8,
-                                                 "timeout", 60,
+                                                 "timeout", self->timeout,
                                                  "user-agent", "opencode-gtk/" PACKAGE_VERSION " ",
                                                  NULL);
 }
@@ -117,6 +120,30 @@ ocg_client_get_directory (OcgClient *self)
 {
   g_return_val_if_fail (OCG_IS_CLIENT (self), NULL);
   return self->directory;
+}
+
+/**
+ * ocg_client_set_timeout:
+ * @seconds: how long a call waits for the server to connect or send its
+ *   next bytes before it fails with %OCG_CLIENT_ERROR_TIMED_OUT; 0 for ever
+ *
+ * Also how long the event stream waits for its first bytes.
+ */
+void
+ocg_client_set_timeout (OcgClient *self,
+                        guint      seconds)
+{
+  g_return_if_fail (OCG_IS_CLIENT (self));
+
+  self->timeout = seconds;
+  g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+guint
+ocg_client_get_timeout (OcgClient *self)
+{
+  g_return_val_if_fail (OCG_IS_CLIENT (self), 0);
+  return self->timeout;
 }
 
 /* A message to @path (which may hold a query) with the auth and directory
@@ -211,18 +238,35 @@ ocg_client_error_from_status (SoupMessage *message,
   return g_error_new (OCG_CLIENT_ERROR, code, "%s (HTTP %u)", what, status);
 }
 
+/* The server took longer than the time-out to connect or answer */
+GError *
+ocg_client_error_timed_out (OcgClient *self)
+{
+  return g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_TIMED_OUT,
+                      "%s did not answer in %u s", self->base_url, self->timeout);
+}
+
 /* A transport failure, with words a user can act on */
 GError *
 ocg_client_error_from_transport (OcgClient    *self,
                                  const GError *error)
 {
+  OcgClientError code;
+
   if (error->domain == G_TLS_ERROR)
     return g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_TLS,
                         "Secure connection to %s failed: %s", self->base_url, error->message);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
-  return g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNREACHABLE,
-                      "Cannot reach %s: %s", self->base_url, error->message);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return ocg_client_error_timed_out (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    code = OCG_CLIENT_ERROR_REFUSED;
+  else if (error->domain == G_RESOLVER_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
+    code = OCG_CLIENT_ERROR_HOST_NOT_FOUND;
+  else
+    code = OCG_CLIENT_ERROR_UNREACHABLE;
+  return g_error_new (OCG_CLIENT_ERROR, code, "Cannot reach %s: %s", self->base_url, error->message);
 }
 
 typedef struct

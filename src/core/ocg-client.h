@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 
 #define OCG_CLIENT_ERROR (ocg_client_error_quark ())
 
+/* Seconds a call waits for the server's next bytes, unless told otherwise */
+#define OCG_CLIENT_DEFAULT_TIMEOUT 30
+
 typedef enum {
   OCG_CLIENT_ERROR_UNAUTHORIZED,     /* 401: wrong or missing password */
   OCG_CLIENT_ERROR_NOT_FOUND,        /* 404 */
@@ -19,6 +22,9 @@ typedef enum {
   OCG_CLIENT_ERROR_UNREACHABLE,      /* no connection could be made */
   OCG_CLIENT_ERROR_TLS,              /* the certificate or handshake failed */
   OCG_CLIENT_ERROR_INVALID_RESPONSE, /* not the JSON that was expected */
+  OCG_CLIENT_ERROR_REFUSED,          /* nothing listens at the address */
+  OCG_CLIENT_ERROR_HOST_NOT_FOUND,   /* the server's name could not be resolved */
+  OCG_CLIENT_ERROR_TIMED_OUT,        /* the server did not answer in time */
 } OcgClientError;
 
 #define OCG_TYPE_CLIENT (ocg_client_get_type ())
@@ -31,6 +37,9 @@ OcgClient   *ocg_client_new              (const char          *base_url,
                                           const char          *directory);
 const char  *ocg_client_get_base_url     (OcgClient           *self);
 const char  *ocg_client_get_directory    (OcgClient           *self);
+void         ocg_client_set_timeout      (OcgClient           *self,
+                                          guint                seconds);
+guint        ocg_client_get_timeout      (OcgClient           *self);
 SoupMessage *ocg_client_new_message      (OcgClient           *self,
                                           const char          *method,
                                           const char          *path);
@@ -38,6 +47,7 @@ GError      *ocg_client_error_from_status (SoupMessage        *message,
                                            GBytes             *body);
 GError      *ocg_client_error_from_transport (OcgClient       *self,
                                               const GError    *error);
+GError      *ocg_client_error_timed_out  (OcgClient           *self);
 
 void         ocg_client_call_async       (OcgClient           *self,
                                           const char          *method,

@@ -5,6 +5,10 @@
  * restarted once by itself; after that the user is asked (state FAILED with
  * the reason, and ocg_connection_retry()).
  *
+ * Without the list of sessions there is no project to show: when it cannot
+ * be fetched or read, the connection counts as failed and is tried again
+ * like one that broke, so that the reason shows instead of an empty project.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ocg-connection.h"
@@ -27,8 +31,10 @@ struct _OcgConnection
   GCancellable       *cancellable;
 
   OcgConnectionState  state;
-  char               *error;
+  GError             *error;
   guint               restarts;
+  guint               timeout;
+  guint               delay_cap_ms;
 };
 
 G_DEFINE_FINAL_TYPE (OcgConnection, ocg_connection, G_TYPE_OBJECT)
@@ -52,16 +58,26 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static gboolean
+same_error (const GError *a,
+            const GError *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->domain == b->domain && a->code == b->code && g_strcmp0 (a->message, b->message) == 0;
+}
+
 static void
 set_state (OcgConnection      *self,
            OcgConnectionState  state,
-           const char         *error)
+           const GError       *error)
 {
   g_object_freeze_notify (G_OBJECT (self));
-  if (g_strcmp0 (self->error, error) != 0)
+  if (!same_error (self->error, error))
     {
-      g_free (self->error);
-      self->error = g_strdup (error);
+      g_clear_error (&self->error);
+      if (error != NULL)
+        self->error = g_error_copy (error);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
     }
   if (self->state != state)
@@ -78,7 +94,6 @@ on_source_state (OcgEventSource *source,
                  OcgConnection  *self)
 {
   const GError *error = ocg_event_source_get_error (source);
-  const char *message = error != NULL ? error->message : NULL;
 
   switch (ocg_event_source_get_state (source))
     {
@@ -90,10 +105,10 @@ on_source_state (OcgEventSource *source,
       set_state (self, OCG_CONNECTION_CONNECTED, NULL);
       break;
     case OCG_EVENT_SOURCE_RECONNECTING:
-      set_state (self, OCG_CONNECTION_RECONNECTING, message);
+      set_state (self, OCG_CONNECTION_RECONNECTING, error);
       break;
     case OCG_EVENT_SOURCE_FAILED:
-      set_state (self, OCG_CONNECTION_FAILED, message);
+      set_state (self, OCG_CONNECTION_FAILED, error);
       break;
     case OCG_EVENT_SOURCE_STOPPED:
     default:
@@ -110,23 +125,42 @@ on_reconnect_time (OcgEventSource *source,
 }
 
 static void
+on_fetch_failed (OcgSync       *sync,
+                 const char    *what,
+                 const GError  *error,
+                 OcgConnection *self)
+{
+  if (g_strcmp0 (what, "sessions") == 0)
+    ocg_event_source_fail (ocg_sync_get_event_source (sync), error);
+}
+
+static void
+disconnect_sync (OcgConnection *self)
+{
+  if (self->sync == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (ocg_sync_get_event_source (self->sync), self);
+  g_signal_handlers_disconnect_by_data (self->sync, self);
+  ocg_sync_stop (self->sync);
+}
+
+static void
 connect_sync (OcgConnection *self,
               const char    *url,
               const char    *password)
 {
   OcgEventSource *source;
 
-  if (self->sync != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (ocg_sync_get_event_source (self->sync), self);
-      ocg_sync_stop (self->sync);
-      g_clear_object (&self->sync);
-    }
+  disconnect_sync (self);
+  g_clear_object (&self->sync);
   g_clear_object (&self->client);
 
   self->client = ocg_client_new (url, self->username, password, self->directory);
+  ocg_client_set_timeout (self->client, self->timeout);
   self->sync = ocg_sync_new (self->store, self->client);
+  g_signal_connect (self->sync, "fetch-failed", G_CALLBACK (on_fetch_failed), self);
   source = ocg_sync_get_event_source (self->sync);
+  ocg_event_source_set_delay_cap (source, self->delay_cap_ms);
   g_signal_connect (source, "notify::state", G_CALLBACK (on_source_state), self);
   g_signal_connect (source, "notify::reconnect-time", G_CALLBACK (on_reconnect_time), self);
   ocg_sync_start (self->sync);
@@ -139,9 +173,10 @@ on_server_exited (OcgServer     *server,
                   const char    *why,
                   OcgConnection *self)
 {
-  g_autofree char *message = g_strdup_printf ("The opencode server stopped: %s", why);
+  g_autoptr(GError) error = g_error_new (OCG_SERVER_ERROR, OCG_SERVER_ERROR_FAILED,
+                                         "The opencode server stopped: %s", why);
 
-  g_message ("%s", message);
+  g_message ("%s", error->message);
   if (self->sync != NULL)
     ocg_event_source_stop (ocg_sync_get_event_source (self->sync));
 
@@ -149,7 +184,7 @@ on_server_exited (OcgServer     *server,
   if (self->restarts++ == 0)
     start_server (self);
   else
-    set_state (self, OCG_CONNECTION_FAILED, message);
+    set_state (self, OCG_CONNECTION_FAILED, error);
 }
 
 static void
@@ -165,15 +200,19 @@ on_server_started (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       if (g_error_matches (error, OCG_SERVER_ERROR, OCG_SERVER_ERROR_NOT_FOUND))
-        set_state (self, OCG_CONNECTION_SERVER_MISSING, error->message);
+        set_state (self, OCG_CONNECTION_SERVER_MISSING, error);
       else
         {
           g_autofree char *tail = g_strstrip (g_strdup (ocg_server_get_log_tail (OCG_SERVER (source))));
-          g_autofree char *message = *tail != '\0'
-            ? g_strdup_printf ("%s\n%s", error->message, tail)
-            : g_strdup (error->message);
 
-          set_state (self, OCG_CONNECTION_FAILED, message);
+          if (*tail != '\0')
+            {
+              g_autofree char *message = g_strdup_printf ("%s\n%s", error->message, tail);
+
+              g_free (error->message);
+              error->message = g_steal_pointer (&message);
+            }
+          set_state (self, OCG_CONNECTION_FAILED, error);
         }
       return;
     }
@@ -220,7 +259,7 @@ ocg_connection_finalize (GObject *object)
   g_free (self->password);
   g_free (self->directory);
   g_free (self->opencode);
-  g_free (self->error);
+  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (ocg_connection_parent_class)->finalize (object);
 }
@@ -239,7 +278,7 @@ ocg_connection_get_property (GObject    *object,
       g_value_set_enum (value, self->state);
       break;
     case PROP_ERROR:
-      g_value_set_string (value, self->error);
+      g_value_set_string (value, ocg_connection_get_error (self));
       break;
     case PROP_RECONNECT_TIME:
       g_value_set_int64 (value, ocg_connection_get_reconnect_time (self));
@@ -273,6 +312,7 @@ static void
 ocg_connection_init (OcgConnection *self)
 {
   self->store = ocg_store_new ();
+  self->timeout = OCG_CLIENT_DEFAULT_TIMEOUT;
 }
 
 OcgConnection *
@@ -349,11 +389,7 @@ ocg_connection_stop (OcgConnection *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->sync != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (ocg_sync_get_event_source (self->sync), self);
-      ocg_sync_stop (self->sync);
-    }
+  disconnect_sync (self);
   if (self->server != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->server, self);
@@ -372,7 +408,99 @@ const char *
 ocg_connection_get_error (OcgConnection *self)
 {
   g_return_val_if_fail (OCG_IS_CONNECTION (self), NULL);
+  return self->error != NULL ? self->error->message : NULL;
+}
+
+/* The error behind ocg_connection_get_error(), to tell its kinds apart
+ * (%OCG_CLIENT_ERROR_REFUSED, ..._UNAUTHORIZED, ...); notified with "error" */
+const GError *
+ocg_connection_get_failure (OcgConnection *self)
+{
+  g_return_val_if_fail (OCG_IS_CONNECTION (self), NULL);
   return self->error;
+}
+
+/**
+ * ocg_connection_set_timeout:
+ * @seconds: how long calls and the event stream wait for the server to
+ *   answer (%OCG_CLIENT_DEFAULT_TIMEOUT unless set)
+ */
+void
+ocg_connection_set_timeout (OcgConnection *self,
+                            guint          seconds)
+{
+  g_return_if_fail (OCG_IS_CONNECTION (self));
+
+  self->timeout = seconds;
+  if (self->client != NULL)
+    ocg_client_set_timeout (self->client, seconds);
+}
+
+guint
+ocg_connection_get_timeout (OcgConnection *self)
+{
+  g_return_val_if_fail (OCG_IS_CONNECTION (self), 0);
+  return self->timeout;
+}
+
+/**
+ * ocg_connection_set_delay_cap:
+ * @cap_ms: the longest wait before the next attempt to connect, in ms; 0
+ *   for the backoff's own (tens of seconds)
+ *
+ * A window sets a short one while it can be seen, so that a server that
+ * comes back shows soon.
+ */
+void
+ocg_connection_set_delay_cap (OcgConnection *self,
+                              guint          cap_ms)
+{
+  g_return_if_fail (OCG_IS_CONNECTION (self));
+
+  self->delay_cap_ms = cap_ms;
+  if (self->sync != NULL)
+    ocg_event_source_set_delay_cap (ocg_sync_get_event_source (self->sync), cap_ms);
+}
+
+/**
+ * ocg_connection_reconnect_if_quiet:
+ * @quiet_seconds: see ocg_event_source_reconnect_if_quiet()
+ *
+ * The network changed, the machine woke up or the user came back: try at
+ * once if the connection is down (or has been quiet that long).
+ *
+ * Returns: whether an attempt was started
+ */
+gboolean
+ocg_connection_reconnect_if_quiet (OcgConnection *self,
+                                   guint          quiet_seconds)
+{
+  g_return_val_if_fail (OCG_IS_CONNECTION (self), FALSE);
+
+  return self->sync != NULL &&
+         ocg_event_source_reconnect_if_quiet (ocg_sync_get_event_source (self->sync), quiet_seconds);
+}
+
+/**
+ * ocg_connection_set_password:
+ * @password: (nullable): the remote server's new password
+ *
+ * Connects again with it, whatever the state (a refused password stops
+ * the connection). The store stays. Does nothing for an embedded server,
+ * which has a password of its own.
+ */
+void
+ocg_connection_set_password (OcgConnection *self,
+                             const char    *password)
+{
+  g_return_if_fail (OCG_IS_CONNECTION (self));
+
+  if (self->embedded)
+    return;
+  g_free (self->password);
+  self->password = g_strdup (password);
+  if (self->sync != NULL)
+    connect_sync (self, self->url, self->password);
 }
 
 gint64

@@ -12,6 +12,10 @@
 
 G_BEGIN_DECLS
 
+/* Seconds without a byte (the server sends a heartbeat every 10) after
+ * which a connection is suspect when there is another reason to doubt it */
+#define OCG_CONNECTION_SUSPECT_SILENCE 15
+
 typedef enum {
   OCG_CONNECTION_IDLE,
   OCG_CONNECTION_STARTING_SERVER,
@@ -39,6 +43,16 @@ void                ocg_connection_retry           (OcgConnection *self);
 void                ocg_connection_stop            (OcgConnection *self);
 OcgConnectionState  ocg_connection_get_state       (OcgConnection *self);
 const char         *ocg_connection_get_error       (OcgConnection *self);
+const GError       *ocg_connection_get_failure     (OcgConnection *self);
+void                ocg_connection_set_timeout     (OcgConnection *self,
+                                                    guint          seconds);
+guint               ocg_connection_get_timeout     (OcgConnection *self);
+void                ocg_connection_set_delay_cap   (OcgConnection *self,
+                                                    guint          cap_ms);
+gboolean            ocg_connection_reconnect_if_quiet (OcgConnection *self,
+                                                    guint          quiet_seconds);
+void                ocg_connection_set_password    (OcgConnection *self,
+                                                    const char    *password);
 gint64              ocg_connection_get_reconnect_time (OcgConnection *self);
 const char         *ocg_connection_get_directory   (OcgConnection *self);
 const char         *ocg_connection_get_url         (OcgConnection *self);

@@ -3,9 +3,12 @@
  * One streaming GET, read in 64 KiB chunks on the main loop and fed to the
  * SSE parser. When it ends or fails it is made again after a delay that
  * doubles (with jitter) up to a cap; a watchdog drops a connection that has
- * been silent for several heartbeat periods. Authentication failures and
- * answers that are not an event stream stop the source: trying again would
- * not help.
+ * been silent for several heartbeat periods, and one that sends nothing
+ * within the client's time-out after the request counts as not answering.
+ * Authentication failures and answers that are not an event stream stop the
+ * source: trying again would not help. The owner may cap the delay (while
+ * someone is looking) and skip the wait when there is reason to think the
+ * server is back (the network changed, the machine woke up).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,6 +36,7 @@ struct _OcgEventSource
   guint                watchdog_seconds;
   guint                initial_backoff_ms;
   guint                max_backoff_ms;
+  guint                delay_cap_ms;
   gsize                max_event_size;
 
   /* The current connection */
@@ -42,12 +46,16 @@ struct _OcgEventSource
   guint8              *buffer;
   gint64               last_activity;
   gboolean             got_event;
+  gboolean             got_bytes;
   guint                watchdog_id;
+  guint                answer_id;
 
   /* Between connections */
   guint                attempt;
   guint                reconnect_id;
   gint64               reconnect_time;
+  guint                delay_ms;
+  guint                n_attempts;
 };
 
 G_DEFINE_FINAL_TYPE (OcgEventSource, ocg_event_source, G_TYPE_OBJECT)
@@ -64,6 +72,9 @@ enum {
   PROP_STATE,
   PROP_ERROR,
   PROP_RECONNECT_TIME,
+  PROP_DELAY,
+  PROP_DELAY_CAP,
+  PROP_ATTEMPTS,
   N_PROPS
 };
 
@@ -129,7 +140,24 @@ drop_connection (OcgEventSource *self)
   g_clear_object (&self->message);
   g_clear_object (&self->stream);
   g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  g_clear_handle_id (&self->answer_id, g_source_remove);
   ocg_sse_parser_end_of_stream (self->parser);
+}
+
+static guint
+max_delay (OcgEventSource *self)
+{
+  return self->delay_cap_ms > 0 ? MIN (self->delay_cap_ms, self->max_backoff_ms) : self->max_backoff_ms;
+}
+
+static void
+set_delay (OcgEventSource *self,
+           guint           delay_ms)
+{
+  if (self->delay_ms == delay_ms)
+    return;
+  self->delay_ms = delay_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DELAY]);
 }
 
 static void
@@ -141,6 +169,17 @@ on_reconnect_timeout (gpointer user_data)
   connect_now (self);
 }
 
+static void
+wait_before_reconnecting (OcgEventSource *self,
+                          guint           delay)
+{
+  self->reconnect_time = g_get_monotonic_time () + (gint64) delay * 1000;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  self->reconnect_id = g_timeout_add_once (delay, on_reconnect_timeout, self);
+  set_delay (self, delay);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_TIME]);
+}
+
 /* Ends the current connection; reconnects later unless @fatal */
 static void
 connection_lost (OcgEventSource *self,
@@ -150,6 +189,7 @@ connection_lost (OcgEventSource *self,
   guint delay;
   gint64 retry;
   guint base;
+  guint max = max_delay (self);
 
   drop_connection (self);
 
@@ -163,20 +203,16 @@ connection_lost (OcgEventSource *self,
     self->attempt = 0;
 
   retry = ocg_sse_parser_get_retry (self->parser);
-  base = retry >= 0 ? (guint) CLAMP (retry, MIN_RETRY_MS, (gint64) self->max_backoff_ms) : self->initial_backoff_ms;
+  base = retry >= 0 ? (guint) CLAMP (retry, MIN_RETRY_MS, (gint64) max) : MIN (self->initial_backoff_ms, max);
   delay = base;
-  for (guint i = 0; i < self->attempt && delay < self->max_backoff_ms; i++)
+  for (guint i = 0; i < self->attempt && delay < max; i++)
     delay *= 2;
-  delay = MIN (delay, self->max_backoff_ms);
+  delay = MIN (delay, max);
   /* Jitter: somewhere in the upper half, so that clients do not return in step */
   delay = delay / 2 + (guint) g_random_int_range (0, (gint32) (delay / 2) + 1);
   self->attempt++;
 
-  self->reconnect_time = g_get_monotonic_time () + (gint64) delay * 1000;
-  g_clear_handle_id (&self->reconnect_id, g_source_remove);
-  self->reconnect_id = g_timeout_add_once (delay, on_reconnect_timeout, self);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_TIME]);
+  wait_before_reconnecting (self, delay);
   set_state (self, OCG_EVENT_SOURCE_RECONNECTING, error);
 }
 
@@ -185,6 +221,10 @@ on_watchdog (gpointer user_data)
 {
   OcgEventSource *self = user_data;
   gint64 silent = g_get_monotonic_time () - self->last_activity;
+
+  /* Before the first bytes the time-out for an answer decides, when sooner */
+  if (self->answer_id != 0 && ocg_client_get_timeout (self->client) <= self->watchdog_seconds)
+    return G_SOURCE_CONTINUE;
 
   if (silent >= (gint64) self->watchdog_seconds * G_USEC_PER_SEC)
     {
@@ -197,6 +237,18 @@ on_watchdog (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
+}
+
+/* Headers or first bytes did not come within the client's time-out */
+static gboolean
+on_answer_timeout (gpointer user_data)
+{
+  OcgEventSource *self = user_data;
+  g_autoptr(GError) error = ocg_client_error_timed_out (self->client);
+
+  self->answer_id = 0;
+  connection_lost (self, error, FALSE);
+  return G_SOURCE_REMOVE;
 }
 
 static void read_next (OcgEventSource *self);
@@ -230,6 +282,8 @@ on_read (GObject      *source,
     }
 
   self->last_activity = g_get_monotonic_time ();
+  self->got_bytes = TRUE;
+  g_clear_handle_id (&self->answer_id, g_source_remove);
   g_signal_emit (self, signals[RECEIVED], 0, self->buffer, (guint64) n);
   ocg_sse_parser_feed (self->parser, (const char *) self->buffer, (gsize) n);
 
@@ -357,6 +411,10 @@ connect_now (OcgEventSource *self)
   drop_connection (self);
   ocg_sse_parser_restart (self->parser);
   self->got_event = FALSE;
+  self->got_bytes = FALSE;
+  self->n_attempts++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPTS]);
+  set_delay (self, 0);
 
   self->message = ocg_client_new_message (self->client, "GET", self->path);
   if (self->message == NULL)
@@ -382,6 +440,8 @@ connect_now (OcgEventSource *self)
   self->cancellable = g_cancellable_new ();
   self->last_activity = g_get_monotonic_time ();
   self->watchdog_id = g_timeout_add_seconds (1, on_watchdog, self);
+  if (ocg_client_get_timeout (self->client) > 0)
+    self->answer_id = g_timeout_add_seconds (ocg_client_get_timeout (self->client), on_answer_timeout, self);
 
   set_state (self,
              self->attempt > 0 ? OCG_EVENT_SOURCE_RECONNECTING : OCG_EVENT_SOURCE_CONNECTING,
@@ -435,6 +495,15 @@ ocg_event_source_get_property (GObject    *object,
     case PROP_RECONNECT_TIME:
       g_value_set_int64 (value, self->reconnect_time);
       break;
+    case PROP_DELAY:
+      g_value_set_uint (value, self->delay_ms);
+      break;
+    case PROP_DELAY_CAP:
+      g_value_set_uint (value, self->delay_cap_ms);
+      break;
+    case PROP_ATTEMPTS:
+      g_value_set_uint (value, self->n_attempts);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -458,6 +527,12 @@ ocg_event_source_class_init (OcgEventSourceClass *klass)
   /* Monotonic time of the next attempt, while reconnecting */
   properties[PROP_RECONNECT_TIME] =
     g_param_spec_int64 ("reconnect-time", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /* The wait before the next attempt in ms, 0 while none is planned */
+  properties[PROP_DELAY] = g_param_spec_uint ("delay", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  /* The longest wait there may be between attempts, in ms; 0 for the backoff's own */
+  properties[PROP_DELAY_CAP] = g_param_spec_uint ("delay-cap", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  /* How many connections were tried so far */
+  properties[PROP_ATTEMPTS] = g_param_spec_uint ("attempts", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -536,6 +611,7 @@ ocg_event_source_stop (OcgEventSource *self)
 
   drop_connection (self);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  set_delay (self, 0);
   set_state (self, OCG_EVENT_SOURCE_STOPPED, NULL);
 }
 
@@ -547,6 +623,69 @@ ocg_event_source_reconnect_now (OcgEventSource *self)
 
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   connect_now (self);
+}
+
+/**
+ * ocg_event_source_reconnect_if_quiet:
+ * @quiet_seconds: how long a connection may have been silent and still be
+ *   trusted; 0 trusts none
+ *
+ * When there is reason to think that the server can be reached again (the
+ * network changed, the machine woke up, the user came back): skips the wait
+ * before the next attempt, or makes a connection that has been quiet for
+ * @quiet_seconds again. Leaves an attempt under way, a stopped source and a
+ * failed one (a wrong password stays wrong) alone.
+ *
+ * Returns: whether an attempt was started
+ */
+gboolean
+ocg_event_source_reconnect_if_quiet (OcgEventSource *self,
+                                     guint           quiet_seconds)
+{
+  g_return_val_if_fail (OCG_IS_EVENT_SOURCE (self), FALSE);
+
+  switch (self->state)
+    {
+    case OCG_EVENT_SOURCE_RECONNECTING:
+      if (self->reconnect_id == 0)
+        return FALSE;
+      break;
+    case OCG_EVENT_SOURCE_CONNECTED:
+      if (g_get_monotonic_time () - self->last_activity < (gint64) quiet_seconds * G_USEC_PER_SEC)
+        return FALSE;
+      break;
+    case OCG_EVENT_SOURCE_STOPPED:
+    case OCG_EVENT_SOURCE_CONNECTING:
+    case OCG_EVENT_SOURCE_FAILED:
+    default:
+      return FALSE;
+    }
+
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  connect_now (self);
+  return TRUE;
+}
+
+/**
+ * ocg_event_source_fail:
+ * @error: why
+ *
+ * Ends a connection that is of no use, e.g. when the server's answers to
+ * what the stream is for cannot be read: it counts as a failed attempt, so
+ * the next one waits longer. A refused password stops the source.
+ */
+void
+ocg_event_source_fail (OcgEventSource *self,
+                       const GError   *error)
+{
+  g_return_if_fail (OCG_IS_EVENT_SOURCE (self));
+  g_return_if_fail (error != NULL);
+
+  if (self->state != OCG_EVENT_SOURCE_CONNECTED)
+    return;
+  self->got_event = FALSE;
+  connection_lost (self, error,
+                   g_error_matches (error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_UNAUTHORIZED));
 }
 
 OcgEventSourceState
@@ -591,6 +730,53 @@ ocg_event_source_set_watchdog (OcgEventSource *self,
 {
   g_return_if_fail (OCG_IS_EVENT_SOURCE (self));
   self->watchdog_seconds = MAX (seconds, 1);
+}
+
+/**
+ * ocg_event_source_set_delay_cap:
+ * @cap_ms: the longest wait between attempts, in ms; 0 for no cap
+ *
+ * A wait under way that is longer ends sooner.
+ */
+void
+ocg_event_source_set_delay_cap (OcgEventSource *self,
+                                guint           cap_ms)
+{
+  gint64 left;
+
+  g_return_if_fail (OCG_IS_EVENT_SOURCE (self));
+
+  if (self->delay_cap_ms == cap_ms)
+    return;
+  self->delay_cap_ms = cap_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DELAY_CAP]);
+
+  if (self->reconnect_id == 0 || cap_ms == 0)
+    return;
+  left = (self->reconnect_time - g_get_monotonic_time ()) / 1000;
+  if (left > (gint64) cap_ms)
+    wait_before_reconnecting (self, cap_ms);
+}
+
+guint
+ocg_event_source_get_delay_cap (OcgEventSource *self)
+{
+  g_return_val_if_fail (OCG_IS_EVENT_SOURCE (self), 0);
+  return self->delay_cap_ms;
+}
+
+guint
+ocg_event_source_get_delay (OcgEventSource *self)
+{
+  g_return_val_if_fail (OCG_IS_EVENT_SOURCE (self), 0);
+  return self->delay_ms;
+}
+
+guint
+ocg_event_source_get_attempts (OcgEventSource *self)
+{
+  g_return_val_if_fail (OCG_IS_EVENT_SOURCE (self), 0);
+  return self->n_attempts;
 }
 
 void

@@ -27,6 +27,10 @@ OcgEventSource      *ocg_event_source_new                (OcgClient      *client
 void                 ocg_event_source_start              (OcgEventSource *self);
 void                 ocg_event_source_stop               (OcgEventSource *self);
 void                 ocg_event_source_reconnect_now      (OcgEventSource *self);
+gboolean             ocg_event_source_reconnect_if_quiet (OcgEventSource *self,
+                                                          guint           quiet_seconds);
+void                 ocg_event_source_fail               (OcgEventSource *self,
+                                                          const GError   *error);
 OcgEventSourceState  ocg_event_source_get_state          (OcgEventSource *self);
 const GError        *ocg_event_source_get_error          (OcgEventSource *self);
 gint64               ocg_event_source_get_reconnect_time (OcgEventSource *self);
@@ -40,5 +44,10 @@ void                 ocg_event_source_set_max_event_size (OcgEventSource *self,
 void                 ocg_event_source_set_backoff        (OcgEventSource *self,
                                                           guint           initial_ms,
                                                           guint           max_ms);
+void                 ocg_event_source_set_delay_cap      (OcgEventSource *self,
+                                                          guint           cap_ms);
+guint                ocg_event_source_get_delay_cap      (OcgEventSource *self);
+guint                ocg_event_source_get_delay          (OcgEventSource *self);
+guint                ocg_event_source_get_attempts       (OcgEventSource *self);
 
 G_END_DECLS

@@ -515,9 +515,14 @@ on_sessions_fetched (GObject      *source,
 
   if (node == NULL)
     return fetch_done (fetch);
+  /* Not an empty list: an answer that cannot be read is an error */
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      malformed (self, "GET /session", "not an array");
+      g_autoptr(GError) error = g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,
+                                             "The server's list of sessions is not a list");
+
+      g_debug ("Fetching sessions failed: %s", error->message);
+      g_signal_emit (self, signals[FETCH_FAILED], 0, "sessions", error);
       return fetch_done (fetch);
     }
 
@@ -999,6 +1004,9 @@ ocg_sync_class_init (OcgSyncClass *klass)
   signals[MALFORMED] =
     g_signal_new ("malformed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* A fetch failed or its answer could not be read: what ("sessions",
+   * "session status", ...) and why. Without "sessions" the store does not
+   * know the project. */
   signals[FETCH_FAILED] =
     g_signal_new ("fetch-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);

@@ -270,5 +270,29 @@ main (int   argc,
     save (GTK_WIDGET (page), "missing-opencode.png");
     gtk_window_destroy (GTK_WINDOW (page));
   }
+
+  /* 9. A server that cannot be reached: why, where, the next try, Retry */
+  {
+    g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+    g_autofree char *closed = NULL;
+    g_autoptr(OcgConnection) unreachable = NULL;
+    OcgWindow *page;
+
+    /* A port where nothing listens */
+    g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+    bound = g_socket_get_local_address (socket, NULL);
+    closed = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+    unreachable = ocg_connection_new_remote (closed, NULL, NULL, "/home/user/demo");
+    page = ocg_window_new (NULL, unreachable);
+    gtk_window_set_default_size (GTK_WINDOW (page), 1000, 700);
+    gtk_window_present (GTK_WINDOW (page));
+    ocg_connection_start (unreachable);
+    save (GTK_WIDGET (page), "unreachable.png");
+    gtk_window_destroy (GTK_WINDOW (page));
+    ocg_connection_stop (unreachable);
+  }
   return 0;
 }
