@@ -39,6 +39,9 @@ struct _OcgChatView
   GtkWidget     *to_end;      /* revealer of the "to the end" button */
   GtkWidget     *list_view;
   GtkWidget     *empty;
+  GtkWidget     *loading_page;
+  gboolean       loading;
+  gboolean       expand_finished;
   GtkAdjustment *vadjustment;
   gboolean       stick_to_bottom;
   gboolean       relayout;
@@ -49,6 +52,15 @@ struct _OcgChatView
 };
 
 G_DEFINE_FINAL_TYPE (OcgChatView, ocg_chat_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_EXPAND_FINISHED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   OPEN_SESSION,
@@ -224,6 +236,7 @@ row_child (GtkWidget         *box,
       else
         {
           child = ocg_turn_row_new (self->store, kind == OCG_TRANSCRIPT_HEAD ? OCG_TURN_ROW_HEAD : OCG_TURN_ROW_FOOT);
+          g_object_bind_property (self, "expand-finished", child, "expand-finished", G_BINDING_SYNC_CREATE);
           g_signal_connect (child, "open-session", G_CALLBACK (on_row_open_session), self);
           g_signal_connect (child, "retry-send", G_CALLBACK (on_row_retry), self);
         }
@@ -308,12 +321,17 @@ unbind_row (GtkSignalListItemFactory *factory,
     ocg_turn_row_set_turn (OCG_TURN_ROW (child), NULL);
 }
 
+/* While a session's messages are on their way, it says so: not "Start the
+ * Conversation", and not the first rows of a page that is still coming */
 static void
 update_empty (OcgChatView *self)
 {
   gboolean empty = self->turns == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->turns)) == 0;
 
-  gtk_stack_set_visible_child (GTK_STACK (self->stack), empty ? self->empty : self->overlay);
+  if (self->loading && self->session_id != NULL)
+    gtk_stack_set_visible_child (GTK_STACK (self->stack), self->loading_page);
+  else
+    gtk_stack_set_visible_child (GTK_STACK (self->stack), empty ? self->empty : self->overlay);
 }
 
 static void
@@ -365,6 +383,35 @@ ocg_chat_view_set_session (OcgChatView *self,
   scroll_to_end (self);
   update_empty (self);
   update_to_end (self);
+}
+
+/* Whether the session's messages are still being fetched */
+void
+ocg_chat_view_set_loading (OcgChatView *self,
+                           gboolean     loading)
+{
+  g_return_if_fail (OCG_IS_CHAT_VIEW (self));
+
+  loading = !!loading;
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  if (!loading)
+    {
+      /* What came opens at its end */
+      self->stick_to_bottom = TRUE;
+      scroll_to_end (self);
+    }
+  update_empty (self);
+  update_to_end (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+gboolean
+ocg_chat_view_get_loading (OcgChatView *self)
+{
+  g_return_val_if_fail (OCG_IS_CHAT_VIEW (self), FALSE);
+  return self->loading;
 }
 
 const char *
@@ -467,6 +514,52 @@ ocg_chat_view_finalize (GObject *object)
 }
 
 static void
+ocg_chat_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  OcgChatView *self = OCG_CHAT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    case PROP_EXPAND_FINISHED:
+      g_value_set_boolean (value, self->expand_finished);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ocg_chat_view_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  OcgChatView *self = OCG_CHAT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      ocg_chat_view_set_loading (self, g_value_get_boolean (value));
+      break;
+    case PROP_EXPAND_FINISHED:
+      if (self->expand_finished != g_value_get_boolean (value))
+        {
+          self->expand_finished = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ocg_chat_view_class_init (OcgChatViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -474,6 +567,18 @@ ocg_chat_view_class_init (OcgChatViewClass *klass)
 
   object_class->dispose = ocg_chat_view_dispose;
   object_class->finalize = ocg_chat_view_finalize;
+  object_class->get_property = ocg_chat_view_get_property;
+  object_class->set_property = ocg_chat_view_set_property;
+
+  /* The session's messages are being fetched */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The user's preference: finished turns show their steps */
+  properties[PROP_EXPAND_FINISHED] =
+    g_param_spec_boolean ("expand-finished", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "chatview");
@@ -557,7 +662,23 @@ ocg_chat_view_init (OcgChatView *self)
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), self->scrolled);
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), self->to_end);
 
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+    GtkWidget *spinner = gtk_spinner_new ();
+    GtkWidget *label = gtk_label_new (_("Loading the conversation…"));
+
+    gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+    gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+    gtk_widget_set_size_request (spinner, 32, 32);
+    gtk_spinner_start (GTK_SPINNER (spinner));
+    gtk_widget_add_css_class (label, "dim-label");
+    gtk_box_append (GTK_BOX (box), spinner);
+    gtk_box_append (GTK_BOX (box), label);
+    self->loading_page = box;
+  }
+
   gtk_stack_add_child (GTK_STACK (self->stack), self->empty);
+  gtk_stack_add_child (GTK_STACK (self->stack), self->loading_page);
   gtk_stack_add_child (GTK_STACK (self->stack), self->overlay);
 }
 

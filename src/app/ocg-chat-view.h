@@ -18,6 +18,9 @@ GtkWidget    *ocg_chat_view_new             (OcgStore    *store);
 void          ocg_chat_view_set_session     (OcgChatView *self,
                                              const char  *session_id);
 const char   *ocg_chat_view_get_session     (OcgChatView *self);
+void          ocg_chat_view_set_loading     (OcgChatView *self,
+                                             gboolean     loading);
+gboolean      ocg_chat_view_get_loading     (OcgChatView *self);
 OcgTurnModel *ocg_chat_view_get_turns       (OcgChatView *self);
 void          ocg_chat_view_scroll_to_bottom (OcgChatView *self);
 gboolean      ocg_chat_view_get_at_bottom   (OcgChatView *self);

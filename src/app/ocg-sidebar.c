@@ -42,6 +42,7 @@ struct _OcgSidebar
   gboolean            searching;
   guint               clock_id;
   guint               reselect_id;
+  guint               resync_id;
 };
 
 G_DEFINE_FINAL_TYPE (OcgSidebar, ocg_sidebar, GTK_TYPE_WIDGET)
@@ -90,6 +91,7 @@ typedef struct
   GtkWidget *title;
   GtkWidget *time;
   GtkWidget *spinner;
+  GtkWidget *retry;
   GtkWidget *error;
   GtkWidget *waiting;
 } Row;
@@ -113,7 +115,7 @@ update_row (GtkListItem *item,
   const char *title;
   gint64 updated;
   g_autofree char *when = NULL;
-  gboolean busy, failed, waiting;
+  gboolean busy, failed, waiting, retrying;
 
   if (session == NULL)
     return;
@@ -124,14 +126,29 @@ update_row (GtkListItem *item,
   busy = g_strcmp0 (ocg_session_get_status (session), "idle") != 0;
   failed = ocg_store_get_error (self->store, ocg_record_get_id (session)) != NULL && !busy;
   waiting = ocg_session_get_n_requests (session) > 0;
+  retrying = g_strcmp0 (ocg_session_get_status (session), "retry") == 0;
 
   gtk_label_set_text (GTK_LABEL (row->title), title != NULL && *title ? title : _("Untitled session"));
   gtk_label_set_text (GTK_LABEL (row->time), when);
-  gtk_widget_set_visible (row->spinner, busy && !waiting);
-  gtk_spinner_set_spinning (GTK_SPINNER (row->spinner), busy && !waiting);
+  gtk_widget_set_visible (row->spinner, busy && !waiting && !retrying);
+  gtk_spinner_set_spinning (GTK_SPINNER (row->spinner), busy && !waiting && !retrying);
+  gtk_widget_set_visible (row->retry, retrying && !waiting);
+  if (retrying)
+    {
+      const char *message = ocg_session_get_retry_message (session);
+      g_autofree char *tooltip = NULL;
+
+      /* Translators: the server retries a failed call to the model's
+       * provider; %u is the number of the retry, %s the provider's error */
+      tooltip = g_strdup_printf (_("Retrying (attempt %u): %s"), ocg_session_get_retry_attempt (session),
+                                 message != NULL && *message ? message : _("the model’s provider did not answer"));
+      gtk_widget_set_tooltip_text (row->retry, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->retry), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+    }
   gtk_widget_set_visible (row->error, failed);
   gtk_widget_set_visible (row->waiting, waiting);
   gtk_widget_set_tooltip_text (row->waiting, waiting ? _("Waiting for your answer") : NULL);
+
 }
 
 static void
@@ -178,8 +195,13 @@ setup_row (GtkSignalListItemFactory *factory,
   row->spinner = gtk_spinner_new ();
   gtk_widget_set_tooltip_text (row->spinner, _("Working"));
   gtk_box_append (GTK_BOX (box), row->spinner);
+  row->retry = gtk_image_new_from_icon_name ("view-refresh-symbolic");
+  gtk_widget_add_css_class (row->retry, "warning");
+  gtk_widget_add_css_class (row->retry, "retry-mark");
+  gtk_box_append (GTK_BOX (box), row->retry);
   row->error = gtk_image_new_from_icon_name ("dialog-error-symbolic");
   gtk_widget_add_css_class (row->error, "error");
+  gtk_widget_add_css_class (row->error, "error-mark");
   gtk_widget_set_tooltip_text (row->error, _("The last turn failed"));
   gtk_box_append (GTK_BOX (box), row->error);
   row->waiting = gtk_image_new_from_icon_name ("dialog-question-symbolic");
@@ -193,6 +215,28 @@ setup_row (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (item), "sidebar", self);
 }
 
+/* Makes the row show the session its item holds now. A child's item is
+ * found by its position in its parent's list of children, which a change
+ * of the session list reaches after the rows are rebound: what an item
+ * holds is read again once every list has taken the change in. */
+static void
+sync_row (GtkListItem *item,
+          OcgSidebar  *self)
+{
+  Row *row = g_object_get_data (G_OBJECT (item), "row");
+  g_autoptr(OcgSession) session = item_session (item);
+
+  if (row->session != session)
+    {
+      if (row->session != NULL)
+        g_signal_handlers_disconnect_by_func (row->session, on_session_notify, item);
+      g_set_object (&row->session, session);
+      if (session != NULL)
+        g_signal_connect (session, "notify", G_CALLBACK (on_session_notify), item);
+    }
+  update_row (item, self);
+}
+
 static void
 bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -200,17 +244,11 @@ bind_row (GtkSignalListItemFactory *factory,
 {
   Row *row = g_object_get_data (G_OBJECT (item), "row");
   gpointer object = gtk_list_item_get_item (item);
-  g_autoptr(OcgSession) session = item_session (item);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (row->expander),
                                   GTK_IS_TREE_LIST_ROW (object) ? object : NULL);
-  if (row->session != NULL)
-    g_signal_handlers_disconnect_by_func (row->session, on_session_notify, item);
-  g_set_object (&row->session, session);
-  if (session != NULL)
-    g_signal_connect (session, "notify", G_CALLBACK (on_session_notify), item);
   g_ptr_array_add (self->bound, item);
-  update_row (item, self);
+  sync_row (item, self);
 }
 
 static void
@@ -350,6 +388,17 @@ on_reselect (gpointer user_data)
     ocg_sidebar_select (self, self->selected);
 }
 
+static gboolean
+on_resync (gpointer user_data)
+{
+  OcgSidebar *self = user_data;
+
+  self->resync_id = 0;
+  for (guint i = 0; i < self->bound->len; i++)
+    sync_row (g_ptr_array_index (self->bound, i), self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_rows_changed (GListModel *model,
                  guint       position,
@@ -360,6 +409,9 @@ on_rows_changed (GListModel *model,
   if (model != gtk_single_selection_get_model (self->selection))
     return;
   update_empty (self);
+  /* Before the next frame is drawn */
+  if (self->resync_id == 0)
+    self->resync_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_resync, self, NULL);
   /* Keep the selection on the same session when rows move; not from within
    * the model's signal, which the list view is handling too */
   if (self->selected != NULL && self->reselect_id == 0)
@@ -404,6 +456,7 @@ ocg_sidebar_dispose (GObject *object)
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_handle_id (&self->reselect_id, g_source_remove);
+  g_clear_handle_id (&self->resync_id, g_source_remove);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);

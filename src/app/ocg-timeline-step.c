@@ -92,6 +92,7 @@ struct _OcgTimelineStep
   gint64         end_ms;
   guint          tick_id;
   gboolean       expanded;
+  gboolean       interrupted;    /* the turn will not go on: unfinished is interrupted */
 
   /* Rail and header */
   GtkWidget     *rail;
@@ -551,8 +552,8 @@ message_completed (OcgTimelineStep *self)
 }
 
 static OcgStepState
-read_state (OcgTimelineStep *self,
-            JsonObject      *json)
+read_part_state (OcgTimelineStep *self,
+                 JsonObject      *json)
 {
   const char *status;
 
@@ -571,6 +572,19 @@ read_state (OcgTimelineStep *self,
   if (g_strcmp0 (status, "error") == 0)
     return OCG_STEP_ERROR;
   return OCG_STEP_PENDING;
+}
+
+/* A step the server stopped working on (it was stopped or restarted
+ * mid-turn) stays unfinished for ever: it is interrupted, not running */
+static OcgStepState
+read_state (OcgTimelineStep *self,
+            JsonObject      *json)
+{
+  OcgStepState state = read_part_state (self, json);
+
+  if (self->interrupted && (state == OCG_STEP_PENDING || state == OCG_STEP_RUNNING))
+    return OCG_STEP_INTERRUPTED;
+  return state;
 }
 
 static const char *
@@ -828,7 +842,7 @@ static void
 set_state_class (OcgTimelineStep *self,
                  OcgStepState     state)
 {
-  static const char *classes[] = { "pending", "running", "completed", "failed" };
+  static const char *classes[] = { "pending", "running", "completed", "failed", "interrupted" };
 
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     {
@@ -876,7 +890,7 @@ update_status (OcgTimelineStep *self,
 static void
 update_accessible (OcgTimelineStep *self)
 {
-  static const char *states[] = { N_("pending"), N_("running"), N_("done"), N_("failed") };
+  static const char *states[] = { N_("pending"), N_("running"), N_("done"), N_("failed"), N_("interrupted") };
   g_autofree char *text = g_strdup_printf ("%s %s, %s", self->label != NULL ? self->label : "",
                                            gtk_label_get_text (GTK_LABEL (self->subject_label)),
                                            _(states[self->state]));
@@ -1851,6 +1865,8 @@ ocg_timeline_step_update_group (OcgTimelineStep *self)
         failed++;
       if (step->state == OCG_STEP_RUNNING || step->state == OCG_STEP_PENDING)
         state = OCG_STEP_RUNNING;
+      else if (step->state == OCG_STEP_INTERRUPTED && state != OCG_STEP_RUNNING)
+        state = OCG_STEP_INTERRUPTED;
       if (step->start_ms > 0 && (start == 0 || step->start_ms < start))
         start = step->start_ms;
       end = MAX (end, step->end_ms);
@@ -2088,7 +2104,7 @@ ocg_timeline_step_class_init (OcgTimelineStepClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /* An OcgStepState */
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, OCG_STEP_PENDING, OCG_STEP_ERROR, OCG_STEP_PENDING,
+    g_param_spec_int ("state", NULL, NULL, OCG_STEP_PENDING, OCG_STEP_INTERRUPTED, OCG_STEP_PENDING,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -2296,6 +2312,28 @@ ocg_timeline_step_is_context (OcgTimelineStep *self)
 {
   g_return_val_if_fail (OCG_IS_TIMELINE_STEP (self), FALSE);
   return step_is_context (self);
+}
+
+/* Whether the turn of this step will not go on (its session is idle, or a
+ * newer turn began): an unfinished step is then shown as interrupted, and
+ * nothing ticks. A group passes it to its steps. */
+void
+ocg_timeline_step_set_interrupted (OcgTimelineStep *self,
+                                   gboolean         interrupted)
+{
+  g_return_if_fail (OCG_IS_TIMELINE_STEP (self));
+
+  interrupted = !!interrupted;
+  if (self->interrupted == interrupted)
+    return;
+  self->interrupted = interrupted;
+  if (self->kind == KIND_GROUP)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (self->group_box); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        ocg_timeline_step_set_interrupted (OCG_TIMELINE_STEP (child), interrupted);
+    }
+  update_header (self);
 }
 
 /* Re-reads the part: for what changes without a notification (a reasoning

@@ -28,6 +28,7 @@ typedef enum {
   OCG_STEP_RUNNING,
   OCG_STEP_COMPLETED,
   OCG_STEP_ERROR,
+  OCG_STEP_INTERRUPTED,   /* never finished, and the server has stopped working on it */
 } OcgStepState;
 
 GtkWidget    *ocg_timeline_step_new              (OcgStore        *store,
@@ -42,6 +43,8 @@ gboolean      ocg_timeline_step_get_expanded     (OcgTimelineStep *self);
 void          ocg_timeline_step_set_expanded     (OcgTimelineStep *self,
                                                   gboolean         expanded);
 gboolean      ocg_timeline_step_is_context       (OcgTimelineStep *self);
+void          ocg_timeline_step_set_interrupted  (OcgTimelineStep *self,
+                                                  gboolean         interrupted);
 void          ocg_timeline_step_update           (OcgTimelineStep *self);
 void          ocg_timeline_step_set_edges        (OcgTimelineStep *self,
                                                   gboolean         first,

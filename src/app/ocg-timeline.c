@@ -29,10 +29,16 @@ struct _OcgTimeline
   GHashTable      *groups;         /* first grouped step -> group step */
   GPtrArray       *messages;       /* OcgMessage whose notify we watch */
   GListModel      *last_parts;     /* parts of the newest message */
+  OcgSession      *session;        /* whose turn this is; NULL: unknown */
 
   /* State */
   gboolean         busy;
   int              busy_hint;      /* -1 when the caller never said */
+  gboolean         latest;         /* the session's newest turn */
+  gboolean         interrupted;    /* unfinished, and the server is not working on it */
+  gboolean         expand_finished;
+  gboolean         load_asked;     /* a nested session's messages were asked for */
+  char            *nested_session; /* the session of a task's nested steps */
   gboolean         expanded;
   gboolean         show_header;
   gint64           start_ms;
@@ -62,6 +68,10 @@ enum {
   PROP_SHOW_HEADER,
   PROP_N_STEPS,
   PROP_STATUS_TEXT,
+  PROP_SESSION,
+  PROP_LATEST,
+  PROP_INTERRUPTED,
+  PROP_EXPAND_FINISHED,
   N_PROPS
 };
 
@@ -76,6 +86,9 @@ static guint signals[N_SIGNALS];
 static void update_state   (OcgTimeline *self);
 static void update_header  (OcgTimeline *self);
 static void update_ticking (OcgTimeline *self);
+static void on_session_notify (OcgTimeline *self,
+                               GParamSpec  *pspec,
+                               OcgSession  *session);
 
 /* Which parts are steps */
 
@@ -216,7 +229,10 @@ relayout (OcgTimeline *self)
           GtkBox *group_box;
 
           if (!g_hash_table_steal_extended (self->groups, step, NULL, (gpointer *) &group))
-            group = g_object_ref_sink (ocg_timeline_step_new_group ());
+            {
+              group = g_object_ref_sink (ocg_timeline_step_new_group ());
+              ocg_timeline_step_set_interrupted (OCG_TIMELINE_STEP (group), self->interrupted);
+            }
           place (self->steps_box, group, prev);
           prev = group;
 
@@ -296,6 +312,7 @@ create_step (OcgTimeline *self,
   const char *root = message != NULL ? ocg_record_get_string (OCG_RECORD (message), "path.root") : NULL;
   GtkWidget *step = ocg_timeline_step_new (self->store, part, root);
 
+  ocg_timeline_step_set_interrupted (OCG_TIMELINE_STEP (step), self->interrupted);
   g_signal_connect_object (step, "notify::state", G_CALLBACK (on_step_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (step, "notify::label", G_CALLBACK (on_step_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (step, "open-session", G_CALLBACK (on_step_open_session), self, G_CONNECT_SWAPPED);
@@ -419,9 +436,12 @@ on_turn_changed (OcgTimeline *self)
 
 /* Busy, header */
 
+/* Whether a message is unfinished or a tool pending or running; unless
+ * @strict, a step that ended by calling tools counts too (the next one
+ * follows) */
 static gboolean
-compute_busy (OcgTimeline *self,
-              gboolean     strict)
+compute_unfinished (OcgTimeline *self,
+                    gboolean     strict)
 {
   JsonObject *last = NULL;
 
@@ -438,14 +458,31 @@ compute_busy (OcgTimeline *self,
     {
       OcgStepState state = ocg_timeline_step_get_state (g_ptr_array_index (self->step_widgets, i));
 
-      if (state == OCG_STEP_PENDING || state == OCG_STEP_RUNNING)
+      if (state == OCG_STEP_PENDING || state == OCG_STEP_RUNNING || state == OCG_STEP_INTERRUPTED)
         return TRUE;
     }
 
-  /* A step that ended by calling tools is followed by the next one */
   return !strict && last != NULL &&
          g_strcmp0 (ocg_json_get_string (last, "finish"), "tool-calls") == 0 &&
          !ocg_json_has_path (last, "error");
+}
+
+/* Whether the server may still be working on this turn: its session is not
+ * idle and this is the session's newest turn. Without a session, nobody
+ * said: the messages alone tell. */
+static gboolean
+is_live (OcgTimeline *self)
+{
+  if (self->session == NULL)
+    return TRUE;
+  return self->latest && g_strcmp0 (ocg_session_get_status (self->session), "idle") != 0;
+}
+
+static gboolean
+is_retrying (OcgTimeline *self)
+{
+  return self->busy && self->session != NULL && self->latest &&
+         g_strcmp0 (ocg_session_get_status (self->session), "retry") == 0;
 }
 
 static void
@@ -524,22 +561,74 @@ set_status_text (OcgTimeline *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
 }
 
+/* "Attempt 3 failed: Rate limit exceeded", "next try in 12 s" */
+static void
+retry_texts (OcgTimeline  *self,
+             char        **status,
+             char        **countdown)
+{
+  const char *message = ocg_session_get_retry_message (self->session);
+  guint attempt = ocg_session_get_retry_attempt (self->session);
+  gint64 left = (ocg_session_get_retry_next (self->session) - ocg_timeline_now () + 999) / 1000;
+
+  if (message == NULL || *message == '\0')
+    message = _("the model’s provider did not answer");
+  /* Translators: the server retries a failed call to the model; %u is the
+   * number of the retry, %s the provider's error */
+  *status = g_strdup_printf (_("Retry %u: %s"), attempt, message);
+  if (left > 0)
+    /* Translators: %d is a number of seconds */
+    *countdown = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "next try in %d second", "next try in %d seconds",
+                                               (gulong) left), (int) left);
+  else
+    *countdown = g_strdup (_("trying again now"));
+}
+
 static void
 update_header (OcgTimeline *self)
 {
   guint n = self->step_widgets->len;
+  gboolean retrying = is_retrying (self);
 
   update_times (self);
 
-  if (self->busy)
+  if (retrying)
+    {
+      g_autofree char *status = NULL;
+      g_autofree char *countdown = NULL;
+      g_autofree char *spoken = NULL;
+
+      retry_texts (self, &status, &countdown);
+      /* Translators: "Retry 3: Rate limit exceeded, next try in 12 seconds" */
+      spoken = g_strdup_printf (_("%s, %s"), status, countdown);
+      set_status_text (self, spoken);
+      gtk_label_set_text (GTK_LABEL (self->header_label), status);
+      gtk_widget_set_tooltip_text (self->header_label, status);
+      gtk_label_set_text (GTK_LABEL (self->header_time), countdown);
+      gtk_widget_set_visible (self->header_time, TRUE);
+    }
+  else if (self->busy)
     {
       g_autofree char *elapsed = NULL;
 
       set_status_text (self, current_phrase (self));
+      gtk_widget_set_tooltip_text (self->header_label, NULL);
       if (self->start_ms > 0)
         elapsed = ocg_timeline_format_duration (ocg_timeline_now () - self->start_ms, TRUE);
       gtk_label_set_text (GTK_LABEL (self->header_time), elapsed != NULL ? elapsed : "");
       gtk_widget_set_visible (self->header_time, elapsed != NULL);
+    }
+  else if (self->interrupted)
+    {
+      g_autofree char *text = n > 0
+        /* Translators: a turn the server stopped working on (stopped or restarted) */
+        ? g_strdup_printf (ngettext ("Interrupted after %u step", "Interrupted after %u steps", n), n)
+        : g_strdup (_("Interrupted"));
+
+      set_status_text (self, text);
+      gtk_widget_set_tooltip_text (self->header_label, _("The server stopped working on this turn before it ended; "
+                                                         "what it had done is kept"));
+      gtk_widget_set_visible (self->header_time, FALSE);
     }
   else
     {
@@ -554,6 +643,7 @@ update_header (OcgTimeline *self)
           summary = g_strdup_printf (_("%s, %s"), steps, duration);
         }
       set_status_text (self, summary != NULL ? summary : steps);
+      gtk_widget_set_tooltip_text (self->header_label, NULL);
       gtk_widget_set_visible (self->header_time, FALSE);
     }
 
@@ -561,7 +651,7 @@ update_header (OcgTimeline *self)
   gtk_spinner_set_spinning (GTK_SPINNER (self->header_spinner), self->busy);
   gtk_widget_set_visible (self->header_arrow, !self->busy);
   gtk_widget_set_visible (self->header, self->show_header);
-  gtk_widget_set_visible (self->box, n > 0 || (self->busy && self->show_header));
+  gtk_widget_set_visible (self->box, n > 0 || ((self->busy || self->interrupted) && self->show_header));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->header),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->status_text,
                                   -1);
@@ -569,24 +659,58 @@ update_header (OcgTimeline *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "busy");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "busy");
+  if (retrying)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "retrying");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "retrying");
+  if (self->interrupted)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "interrupted");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "interrupted");
+}
+
+static void
+set_interrupted (OcgTimeline *self,
+                 gboolean     interrupted)
+{
+  GHashTableIter iter;
+  gpointer group;
+
+  if (self->interrupted == interrupted)
+    return;
+  /* First, so that the steps' notifications see it */
+  self->interrupted = interrupted;
+  for (guint i = 0; i < self->step_widgets->len; i++)
+    ocg_timeline_step_set_interrupted (g_ptr_array_index (self->step_widgets, i), interrupted);
+  g_hash_table_iter_init (&iter, self->groups);
+  while (g_hash_table_iter_next (&iter, NULL, &group))
+    ocg_timeline_step_set_interrupted (group, interrupted);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERRUPTED]);
 }
 
 static void
 update_state (OcgTimeline *self)
 {
-  gboolean busy;
+  gboolean busy, live = is_live (self), unfinished;
 
   if (self->busy_hint == TRUE)
     busy = TRUE;
+  else if (self->busy_hint == FALSE)
+    busy = compute_unfinished (self, TRUE);
+  else if (self->session != NULL)
+    busy = live;
   else
-    busy = compute_busy (self, self->busy_hint == FALSE);
+    busy = compute_unfinished (self, FALSE);
+
+  unfinished = compute_unfinished (self, TRUE);
+  set_interrupted (self, !busy && !live && unfinished);
 
   if (busy != self->busy)
     {
       self->busy = busy;
-      /* Shown while busy, summed up when done */
+      /* Shown while busy; when done, summed up or not as the user prefers */
       if (self->show_header)
-        ocg_timeline_set_expanded (self, busy);
+        ocg_timeline_set_expanded (self, busy || self->expand_finished);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
     }
 
@@ -641,11 +765,23 @@ clear_turn (OcgTimeline *self)
   relayout (self);
 }
 
+/* A task's nested steps come from its child session, whose messages nobody
+ * may have fetched yet (after a restart, say): once the steps are shown,
+ * the window is asked to follow that session too */
+static void
+ask_for_messages (OcgTimeline *self)
+{
+  if (self->nested_session == NULL || self->load_asked || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  self->load_asked = gtk_widget_activate_action (GTK_WIDGET (self), "win.load-session", "s", self->nested_session);
+}
+
 static void
 ocg_timeline_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (ocg_timeline_parent_class)->map (widget);
   update_ticking (OCG_TIMELINE (widget));
+  ask_for_messages (OCG_TIMELINE (widget));
 }
 
 static void
@@ -661,6 +797,9 @@ ocg_timeline_dispose (GObject *object)
   OcgTimeline *self = OCG_TIMELINE (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, on_session_notify, self);
+  g_clear_object (&self->session);
   if (self->step_widgets != NULL)
     clear_turn (self);
   g_clear_pointer (&self->box, gtk_widget_unparent);
@@ -677,6 +816,7 @@ ocg_timeline_finalize (GObject *object)
   g_clear_pointer (&self->groups, g_hash_table_unref);
   g_clear_pointer (&self->messages, g_ptr_array_unref);
   g_clear_pointer (&self->status_text, g_free);
+  g_clear_pointer (&self->nested_session, g_free);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (ocg_timeline_parent_class)->finalize (object);
@@ -713,6 +853,18 @@ ocg_timeline_get_property (GObject    *object,
     case PROP_STATUS_TEXT:
       g_value_set_string (value, self->status_text);
       break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_LATEST:
+      g_value_set_boolean (value, self->latest);
+      break;
+    case PROP_INTERRUPTED:
+      g_value_set_boolean (value, self->interrupted);
+      break;
+    case PROP_EXPAND_FINISHED:
+      g_value_set_boolean (value, self->expand_finished);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -742,6 +894,15 @@ ocg_timeline_set_property (GObject      *object,
       break;
     case PROP_SHOW_HEADER:
       ocg_timeline_set_show_header (self, g_value_get_boolean (value));
+      break;
+    case PROP_SESSION:
+      ocg_timeline_set_owner_session (self, g_value_get_object (value));
+      break;
+    case PROP_LATEST:
+      ocg_timeline_set_latest (self, g_value_get_boolean (value));
+      break;
+    case PROP_EXPAND_FINISHED:
+      ocg_timeline_set_expand_finished (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -790,6 +951,23 @@ ocg_timeline_class_init (OcgTimelineClass *klass)
   properties[PROP_STATUS_TEXT] =
     g_param_spec_string ("status-text", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The session whose turn this is: its status says whether the server is
+   * still working on the turn, and whether it is retrying */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, OCG_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whether this is the newest turn of its session */
+  properties[PROP_LATEST] =
+    g_param_spec_boolean ("latest", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Unfinished, and the server is not working on it any more */
+  properties[PROP_INTERRUPTED] =
+    g_param_spec_boolean ("interrupted", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The user's preference: finished turns show their steps */
+  properties[PROP_EXPAND_FINISHED] =
+    g_param_spec_boolean ("expand-finished", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The "Open Session" button of a task step, here or nested */
@@ -912,7 +1090,7 @@ ocg_timeline_set_turn (OcgTimeline *self,
   on_turn_changed (self);
   if (self->steps != NULL)
     on_steps_changed (self, 0, 0, g_list_model_get_n_items (self->steps), self->steps);
-  ocg_timeline_set_expanded (self, self->busy || !self->show_header);
+  ocg_timeline_set_expanded (self, self->busy || !self->show_header || self->expand_finished);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TURN]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -945,6 +1123,101 @@ ocg_timeline_set_session (OcgTimeline *self,
   assistant = gtk_filter_list_model_new (g_object_ref (ocg_store_get_messages (self->store, session_id)),
                                          GTK_FILTER (gtk_custom_filter_new (is_assistant, NULL, NULL)));
   ocg_timeline_set_turn (self, G_LIST_MODEL (assistant));
+  /* The whole session is one turn: live while the session works */
+  ocg_timeline_set_latest (self, TRUE);
+  ocg_timeline_set_owner_session (self, ocg_store_lookup_session (self->store, session_id));
+  if (g_strcmp0 (self->nested_session, session_id) != 0)
+    {
+      g_free (self->nested_session);
+      self->nested_session = g_strdup (session_id);
+      self->load_asked = FALSE;
+    }
+  ask_for_messages (self);
+}
+
+static void
+on_session_notify (OcgTimeline *self,
+                   GParamSpec  *pspec,
+                   OcgSession  *session)
+{
+  update_state (self);
+}
+
+/* The session whose turn this is (see the "session" property) */
+void
+ocg_timeline_set_owner_session (OcgTimeline *self,
+                                OcgSession  *session)
+{
+  g_return_if_fail (OCG_IS_TIMELINE (self));
+  g_return_if_fail (session == NULL || OCG_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, on_session_notify, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_signal_connect_swapped (session, "notify::status", G_CALLBACK (on_session_notify), self);
+      g_signal_connect_swapped (session, "notify::retry-attempt", G_CALLBACK (on_session_notify), self);
+      g_signal_connect_swapped (session, "notify::retry-next", G_CALLBACK (on_session_notify), self);
+      g_signal_connect_swapped (session, "notify::retry-message", G_CALLBACK (on_session_notify), self);
+    }
+  if (self->step_widgets != NULL)
+    update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+OcgSession *
+ocg_timeline_get_owner_session (OcgTimeline *self)
+{
+  g_return_val_if_fail (OCG_IS_TIMELINE (self), NULL);
+  return self->session;
+}
+
+void
+ocg_timeline_set_latest (OcgTimeline *self,
+                         gboolean     latest)
+{
+  g_return_if_fail (OCG_IS_TIMELINE (self));
+
+  latest = !!latest;
+  if (self->latest == latest)
+    return;
+  self->latest = latest;
+  update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATEST]);
+}
+
+gboolean
+ocg_timeline_get_interrupted (OcgTimeline *self)
+{
+  g_return_val_if_fail (OCG_IS_TIMELINE (self), FALSE);
+  return self->interrupted;
+}
+
+/* The user's preference: whether finished turns show their steps. Applies
+ * at once to a finished timeline; a busy one shows its steps anyway. */
+void
+ocg_timeline_set_expand_finished (OcgTimeline *self,
+                                  gboolean     expand_finished)
+{
+  g_return_if_fail (OCG_IS_TIMELINE (self));
+
+  expand_finished = !!expand_finished;
+  if (self->expand_finished == expand_finished)
+    return;
+  self->expand_finished = expand_finished;
+  if (self->show_header && !self->busy)
+    ocg_timeline_set_expanded (self, expand_finished);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPAND_FINISHED]);
+}
+
+gboolean
+ocg_timeline_get_expand_finished (OcgTimeline *self)
+{
+  g_return_val_if_fail (OCG_IS_TIMELINE (self), FALSE);
+  return self->expand_finished;
 }
 
 gboolean

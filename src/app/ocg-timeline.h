@@ -34,6 +34,15 @@ void        ocg_timeline_set_expanded     (OcgTimeline *self,
 gboolean    ocg_timeline_get_show_header  (OcgTimeline *self);
 void        ocg_timeline_set_show_header  (OcgTimeline *self,
                                            gboolean     show_header);
+void        ocg_timeline_set_owner_session (OcgTimeline *self,
+                                           OcgSession  *session);
+OcgSession *ocg_timeline_get_owner_session (OcgTimeline *self);
+void        ocg_timeline_set_latest       (OcgTimeline *self,
+                                           gboolean     latest);
+gboolean    ocg_timeline_get_interrupted  (OcgTimeline *self);
+void        ocg_timeline_set_expand_finished (OcgTimeline *self,
+                                           gboolean     expand_finished);
+gboolean    ocg_timeline_get_expand_finished (OcgTimeline *self);
 guint       ocg_timeline_get_n_steps      (OcgTimeline *self);
 const char *ocg_timeline_get_status_text  (OcgTimeline *self);
 

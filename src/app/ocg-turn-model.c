@@ -117,7 +117,10 @@ regroup (OcgTurnModel *self)
     }
 
   for (guint i = 0; i < turns->len; i++)
-    ocg_turn_set_assistant (g_ptr_array_index (turns, i), g_ptr_array_index (groups, i));
+    {
+      ocg_turn_set_assistant (g_ptr_array_index (turns, i), g_ptr_array_index (groups, i));
+      ocg_turn_set_latest (g_ptr_array_index (turns, i), i + 1 == turns->len);
+    }
 
   /* Tell views only about the turns that came or went */
   while (prefix < n_old && prefix < turns->len &&

@@ -24,7 +24,9 @@ struct _OcgTurnRow
 
   OcgStore          *store;
   OcgTurn           *turn;
+  OcgSession        *session;      /* the turn's, while bound */
   OcgTurnRowSection  section;
+  gboolean           expand_finished;
 
   /* Children */
   GtkWidget    *box;
@@ -44,6 +46,14 @@ struct _OcgTurnRow
 };
 
 G_DEFINE_FINAL_TYPE (OcgTurnRow, ocg_turn_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_EXPAND_FINISHED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   OPEN_SESSION,
@@ -176,7 +186,7 @@ refresh_footer (OcgTurnRow *self)
   gint64 start = 0, end = 0, input = 0, output = 0, reasoning = 0;
   double cost = 0;
   const char *agent = NULL, *model = NULL, *error_name = NULL, *error_message = NULL;
-  gboolean done = TRUE;
+  gboolean done = TRUE, live;
 
   for (guint i = 0; i < n; i++)
     {
@@ -235,6 +245,19 @@ refresh_footer (OcgTurnRow *self)
     gtk_widget_set_visible (self->footer, n > 0 && *line != '\0');
   }
 
+  /* A turn that will not go on, though its last step never ended: the
+   * server was stopped or restarted while it worked */
+  live = self->session == NULL ||
+         (ocg_turn_get_latest (self->turn) && g_strcmp0 (ocg_session_get_status (self->session), "idle") != 0);
+  if (error_name == NULL && !done && n > 0 && !live)
+    {
+      gtk_label_set_text (GTK_LABEL (self->error), _("Interrupted: the server stopped working on this turn before it ended"));
+      gtk_widget_remove_css_class (self->error, "error");
+      gtk_widget_add_css_class (self->error, "dim-label");
+      gtk_widget_set_visible (self->error, TRUE);
+      return;
+    }
+
   if (error_name != NULL)
     {
       gboolean aborted = g_strcmp0 (error_name, "MessageAbortedError") == 0;
@@ -265,9 +288,28 @@ refresh (OcgTurnRow *self)
   if (self->turn == NULL)
     return;
   if (self->section == OCG_TURN_ROW_HEAD)
-    refresh_user (self);
+    {
+      refresh_user (self);
+      ocg_timeline_set_latest (OCG_TIMELINE (self->timeline), ocg_turn_get_latest (self->turn));
+    }
   else
     refresh_footer (self);
+}
+
+/* The session the turn belongs to, as its messages say */
+static OcgSession *
+find_session (OcgTurnRow *self,
+              OcgTurn    *turn)
+{
+  OcgMessage *user = ocg_turn_get_user_message (turn);
+  g_autoptr(OcgMessage) first = NULL;
+  const char *session_id = NULL;
+
+  if (user != NULL)
+    session_id = ocg_record_get_string (OCG_RECORD (user), "sessionID");
+  else if ((first = g_list_model_get_item (ocg_turn_get_assistant (turn), 0)) != NULL)
+    session_id = ocg_record_get_string (OCG_RECORD (first), "sessionID");
+  return session_id != NULL ? ocg_store_lookup_session (self->store, session_id) : NULL;
 }
 
 static gboolean
@@ -317,14 +359,22 @@ ocg_turn_row_set_turn (OcgTurnRow *self,
   self->user_parts = NULL;
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_set_object (&self->turn, turn);
+  g_clear_object (&self->session);
   ocg_turn_row_set_send_error (self, NULL);
 
   if (turn == NULL)
     {
       if (self->timeline != NULL)
-        ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), NULL);
+        {
+          ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), NULL);
+          ocg_timeline_set_owner_session (OCG_TIMELINE (self->timeline), NULL);
+        }
       return;
     }
+
+  self->session = find_session (self, turn);
+  if (self->session != NULL)
+    g_object_ref (self->session);
 
   {
     OcgMessage *user = ocg_turn_get_user_message (turn);
@@ -340,12 +390,20 @@ ocg_turn_row_set_turn (OcgTurnRow *self,
 
     if (self->section == OCG_TURN_ROW_FOOT)
       {
+        if (self->session != NULL)
+          watch (self, self->session, FALSE);
         g_signal_connect (assistant, "items-changed", G_CALLBACK (on_assistant_changed), self);
         g_ptr_array_add (self->watched, g_object_ref (assistant));
         on_assistant_changed (assistant, 0, 0, g_list_model_get_n_items (assistant), self);
       }
     else
-      ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), assistant);
+      {
+        /* The session and whether the turn is its newest first, so that
+         * the timeline tells busy from interrupted from the start */
+        ocg_timeline_set_owner_session (OCG_TIMELINE (self->timeline), self->session);
+        ocg_timeline_set_latest (OCG_TIMELINE (self->timeline), ocg_turn_get_latest (turn));
+        ocg_timeline_set_turn (OCG_TIMELINE (self->timeline), assistant);
+      }
   }
 
   refresh (self);
@@ -401,6 +459,48 @@ ocg_turn_row_dispose (GObject *object)
 }
 
 static void
+ocg_turn_row_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  OcgTurnRow *self = OCG_TURN_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXPAND_FINISHED:
+      g_value_set_boolean (value, self->expand_finished);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ocg_turn_row_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  OcgTurnRow *self = OCG_TURN_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_EXPAND_FINISHED:
+      if (self->expand_finished != g_value_get_boolean (value))
+        {
+          self->expand_finished = g_value_get_boolean (value);
+          if (self->timeline != NULL)
+            ocg_timeline_set_expand_finished (OCG_TIMELINE (self->timeline), self->expand_finished);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ocg_turn_row_finalize (GObject *object)
 {
   OcgTurnRow *self = OCG_TURN_ROW (object);
@@ -418,6 +518,14 @@ ocg_turn_row_class_init (OcgTurnRowClass *klass)
 
   object_class->dispose = ocg_turn_row_dispose;
   object_class->finalize = ocg_turn_row_finalize;
+  object_class->get_property = ocg_turn_row_get_property;
+  object_class->set_property = ocg_turn_row_set_property;
+
+  /* The user's preference: finished turns show their steps */
+  properties[PROP_EXPAND_FINISHED] =
+    g_param_spec_boolean ("expand-finished", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "turn");
@@ -444,7 +552,6 @@ ocg_turn_row_init (OcgTurnRow *self)
 static void
 build_head (OcgTurnRow *self)
 {
-  GApplication *app = g_application_get_default ();
   GtkWidget *retry;
 
   self->user_bubble = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -483,10 +590,7 @@ build_head (OcgTurnRow *self)
 
   self->timeline = ocg_timeline_new (self->store);
   g_signal_connect (self->timeline, "open-session", G_CALLBACK (on_open_session), self);
-  /* Finished turns show their steps or a summary, as the user prefers */
-  if (OCG_IS_APPLICATION (app) && ocg_application_get_settings (OCG_APPLICATION (app)) != NULL)
-    g_settings_bind (ocg_application_get_settings (OCG_APPLICATION (app)), "timeline-expanded",
-                     self->timeline, "expanded", G_SETTINGS_BIND_GET);
+  ocg_timeline_set_expand_finished (OCG_TIMELINE (self->timeline), self->expand_finished);
   gtk_box_append (GTK_BOX (self->box), self->timeline);
 }
 

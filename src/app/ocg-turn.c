@@ -11,6 +11,7 @@ struct _OcgTurn
   char       *key;
   OcgMessage *user_message;
   GListStore *assistant;
+  gboolean    latest;
 };
 
 G_DEFINE_FINAL_TYPE (OcgTurn, ocg_turn, G_TYPE_OBJECT)
@@ -18,6 +19,7 @@ G_DEFINE_FINAL_TYPE (OcgTurn, ocg_turn, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_USER_MESSAGE,
+  PROP_LATEST,
   N_PROPS
 };
 
@@ -48,6 +50,9 @@ ocg_turn_get_property (GObject    *object,
     case PROP_USER_MESSAGE:
       g_value_set_object (value, self->user_message);
       break;
+    case PROP_LATEST:
+      g_value_set_boolean (value, self->latest);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -64,6 +69,11 @@ ocg_turn_class_init (OcgTurnClass *klass)
   properties[PROP_USER_MESSAGE] =
     g_param_spec_object ("user-message", NULL, NULL, OCG_TYPE_MESSAGE,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The newest turn of its session: the only one the server can still be
+   * working on */
+  properties[PROP_LATEST] =
+    g_param_spec_boolean ("latest", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -106,6 +116,26 @@ ocg_turn_set_user_message (OcgTurn    *self,
 
   if (g_set_object (&self->user_message, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_MESSAGE]);
+}
+
+gboolean
+ocg_turn_get_latest (OcgTurn *self)
+{
+  g_return_val_if_fail (OCG_IS_TURN (self), FALSE);
+  return self->latest;
+}
+
+void
+ocg_turn_set_latest (OcgTurn  *self,
+                     gboolean  latest)
+{
+  g_return_if_fail (OCG_IS_TURN (self));
+
+  latest = !!latest;
+  if (self->latest == latest)
+    return;
+  self->latest = latest;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATEST]);
 }
 
 /* The turn's assistant messages, in id order; grows live */

@@ -18,6 +18,9 @@ const char *ocg_turn_get_key            (OcgTurn    *self);
 OcgMessage *ocg_turn_get_user_message   (OcgTurn    *self);
 void        ocg_turn_set_user_message   (OcgTurn    *self,
                                          OcgMessage *message);
+gboolean    ocg_turn_get_latest         (OcgTurn    *self);
+void        ocg_turn_set_latest         (OcgTurn    *self,
+                                         gboolean    latest);
 GListModel *ocg_turn_get_assistant      (OcgTurn    *self);
 void        ocg_turn_set_assistant      (OcgTurn    *self,
                                          GPtrArray  *messages);

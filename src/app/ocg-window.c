@@ -32,6 +32,7 @@ struct _OcgWindow
   GHashTable           *was_busy;      /* session ids that were busy, for notifications */
   GSettings            *settings;      /* NULL without an installed schema */
   guint                 countdown_id;
+  OcgSync              *watched_sync;  /* whose "messages-loaded" we follow (not a reference) */
 
   /* Template widgets */
   AdwLeaflet           *leaflet;
@@ -195,10 +196,36 @@ show_content (OcgWindow *self)
   gtk_stack_set_visible_child_name (self->content_stack, "chat");
 }
 
+static void
+on_messages_loaded (OcgSync    *sync,
+                    const char *session_id,
+                    OcgWindow  *self)
+{
+  if (g_strcmp0 (session_id, self->session_id) == 0)
+    ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view), FALSE);
+}
+
+/* The connection's sync, whose "messages-loaded" ends a session's loading
+ * state; a restarted server comes with a new one */
+static OcgSync *
+watch_sync (OcgWindow *self)
+{
+  OcgSync *sync = ocg_connection_get_sync (self->connection);
+
+  if (sync != NULL && sync != self->watched_sync)
+    {
+      g_signal_connect_object (sync, "messages-loaded", G_CALLBACK (on_messages_loaded), self, 0);
+      self->watched_sync = sync;
+    }
+  return sync;
+}
+
 void
 ocg_window_open_session (OcgWindow  *self,
                          const char *session_id)
 {
+  OcgSync *sync;
+
   g_return_if_fail (OCG_IS_WINDOW (self));
 
   if (g_strcmp0 (session_id, self->session_id) != 0)
@@ -207,9 +234,14 @@ ocg_window_open_session (OcgWindow  *self,
       self->session_id = g_strdup (session_id);
     }
 
-  if (session_id != NULL && ocg_connection_get_sync (self->connection) != NULL)
-    ocg_sync_track_session (ocg_connection_get_sync (self->connection), session_id);
+  sync = watch_sync (self);
+  if (session_id != NULL && sync != NULL)
+    ocg_sync_track_session (sync, session_id);
 
+  /* Until its messages are here, the session says it is loading; not that
+   * it is empty */
+  ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view),
+                             session_id != NULL && (sync == NULL || !ocg_sync_get_messages_loaded (sync, session_id)));
   ocg_chat_view_set_session (OCG_CHAT_VIEW (self->chat_view), session_id);
   ocg_prompt_dock_set_session (OCG_PROMPT_DOCK (self->prompt_dock), session_id);
   ocg_sidebar_select (OCG_SIDEBAR (self->sidebar), session_id);
@@ -772,6 +804,7 @@ on_connection_notify (OcgConnection *connection,
                       GParamSpec    *pspec,
                       OcgWindow     *self)
 {
+  watch_sync (self);
   if (is_connected (self) && self->session_id != NULL)
     ocg_sync_track_session (ocg_connection_get_sync (connection), self->session_id);
   update_connection (self);
@@ -791,6 +824,20 @@ new_session_action (GtkWidget  *widget,
   show_content (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   gtk_widget_grab_focus (self->composer);
+}
+
+/* A task step shows its child session's steps: follow that session too */
+static void
+load_session_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+  OcgSync *sync = ocg_connection_get_sync (self->connection);
+  const char *session_id = g_variant_get_string (parameter, NULL);
+
+  if (sync != NULL && *session_id != '\0')
+    ocg_sync_track_session (sync, session_id);
 }
 
 static void
@@ -1183,6 +1230,7 @@ ocg_window_class_init (OcgWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.load-session", "s", load_session_action);
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
@@ -1263,7 +1311,11 @@ ocg_window_new (OcgApplication *application,
     }
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), self);
   if (self->settings != NULL)
-    set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
+    {
+      set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
+      /* Finished turns show their steps or a summary, as the user prefers */
+      g_settings_bind (self->settings, "timeline-expanded", self->chat_view, "expand-finished", G_SETTINGS_BIND_GET);
+    }
   {
     GtkGesture *drag = gtk_gesture_drag_new ();
 

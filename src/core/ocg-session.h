@@ -15,7 +15,10 @@ const char *ocg_session_get_title        (OcgSession *self);
 const char *ocg_session_get_parent_id    (OcgSession *self);
 const char *ocg_session_get_status       (OcgSession *self);
 void        ocg_session_set_status       (OcgSession *self,
-                                          const char *status);
+                                          JsonObject *status);
+guint       ocg_session_get_retry_attempt (OcgSession *self);
+const char *ocg_session_get_retry_message (OcgSession *self);
+gint64      ocg_session_get_retry_next   (OcgSession *self);
 guint       ocg_session_get_n_requests   (OcgSession *self);
 void        ocg_session_set_n_requests   (OcgSession *self,
                                           guint       n_requests);

@@ -246,7 +246,7 @@ ocg_store_upsert_session (OcgStore    *self,
   if (created)
     {
       /* What arrived for the session before the session itself */
-      ocg_session_set_status (session, status_type (g_hash_table_lookup (self->status, id)));
+      ocg_session_set_status (session, g_hash_table_lookup (self->status, id));
       update_n_requests (self, id);
     }
   return session;
@@ -388,7 +388,7 @@ ocg_store_set_status (OcgStore   *self,
     g_hash_table_replace (self->status, g_strdup (session_id), json_object_ref (status));
 
   if ((session = ocg_record_store_lookup (self->sessions, session_id)))
-    ocg_session_set_status (session, type);
+    ocg_session_set_status (session, strcmp (type, "idle") != 0 ? status : NULL);
   emit_changed (self, session_id, "status");
 }
 

@@ -66,6 +66,7 @@ enum {
 enum {
   MALFORMED,
   FETCH_FAILED,
+  MESSAGES_LOADED,
   N_SIGNALS
 };
 
@@ -157,6 +158,7 @@ on_session_deleted (OcgSync  *self,
     return malformed (self, event->type, "no session id");
   ocg_store_remove_session (self->store, id);
   g_hash_table_remove (self->tracked, id);
+  g_hash_table_remove (self->history, id);
   touch (self, id, TOUCH_DELETED);
 }
 
@@ -170,6 +172,12 @@ on_session_status (OcgSync  *self,
 
   if (session_id == NULL || status == NULL || ocg_json_get_string (status, "type") == NULL)
     return malformed (self, event->type, "no sessionID or status.type");
+  /* A new turn: the error of an earlier one is history (this one's will
+   * come as an event of its own) */
+  if (g_strcmp0 (ocg_json_get_string (status, "type"), "busy") == 0 &&
+      ocg_store_get_status (self->store, session_id) == NULL &&
+      ocg_store_get_error (self->store, session_id) != NULL)
+    ocg_store_set_error (self->store, session_id, NULL);
   ocg_store_set_status (self->store, session_id, status);
   key = g_strconcat ("status:", session_id, NULL);
   touch (self, key, TOUCH_FULL);
@@ -196,8 +204,10 @@ on_session_error (OcgSync  *self,
   const char *session_id = prop_string (event, "sessionID");
   JsonObject *error = ocg_json_get_object (event->properties, "error");
 
-  /* An error without a session concerns the server as a whole */
-  if (session_id != NULL && error != NULL)
+  /* An error without a session concerns the server as a whole; a stop the
+   * user asked for is no error */
+  if (session_id != NULL && error != NULL &&
+      g_strcmp0 (ocg_json_get_string (error, "name"), "MessageAbortedError") != 0)
     ocg_store_set_error (self->store, session_id, error);
 }
 
@@ -729,6 +739,7 @@ typedef struct
 {
   char     *cursor;   /* for the next older page; NULL when all are here */
   gboolean  loading;
+  gboolean  loaded;   /* the newest page has been applied once */
 } History;
 
 #define PAGE_SIZE 60
@@ -865,6 +876,11 @@ on_messages_fetched (GObject      *source,
           if (more && json_array_get_length (page) > 0)
             first = ocg_json_get_string (json_array_get_object_element (page, 0), "info.id");
           apply_messages (self, fetch, mf->pages, !mf->older, more ? first : NULL);
+          if (!mf->older && !history_for (self, fetch->session_id)->loaded)
+            {
+              history_for (self, fetch->session_id)->loaded = TRUE;
+              g_signal_emit (self, signals[MESSAGES_LOADED], 0, fetch->session_id);
+            }
 
           if (mf->limit > 0)
             {
@@ -1010,6 +1026,11 @@ ocg_sync_class_init (OcgSyncClass *klass)
   signals[FETCH_FAILED] =
     g_signal_new ("fetch-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+  /* The newest messages of a tracked session are in the store, for the
+   * first time: until then, an empty list says nothing */
+  signals[MESSAGES_LOADED] =
+    g_signal_new ("messages-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   handlers = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < G_N_ELEMENTS (handler_table); i++)
@@ -1137,6 +1158,20 @@ ocg_sync_get_n_malformed (OcgSync *self)
 {
   g_return_val_if_fail (OCG_IS_SYNC (self), 0);
   return self->n_malformed;
+}
+
+/* Whether the newest messages of @session_id have been fetched once (see
+ * the "messages-loaded" signal) */
+gboolean
+ocg_sync_get_messages_loaded (OcgSync    *self,
+                              const char *session_id)
+{
+  History *history;
+
+  g_return_val_if_fail (OCG_IS_SYNC (self), FALSE);
+
+  history = session_id != NULL ? g_hash_table_lookup (self->history, session_id) : NULL;
+  return history != NULL && history->loaded;
 }
 
 /* Whether @session_id has messages older than those in the store */

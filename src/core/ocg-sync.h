@@ -25,6 +25,8 @@ void            ocg_sync_stop               (OcgSync        *self);
 void            ocg_sync_track_session      (OcgSync        *self,
                                              const char     *session_id);
 gboolean        ocg_sync_get_synced         (OcgSync        *self);
+gboolean        ocg_sync_get_messages_loaded (OcgSync       *self,
+                                             const char     *session_id);
 gboolean        ocg_sync_has_older          (OcgSync        *self,
                                              const char     *session_id);
 void            ocg_sync_load_older         (OcgSync        *self,

@@ -1,0 +1,99 @@
+/* window-fixture.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "window-fixture.h"
+
+#include "app-test-util.h"
+#include "ocg-json.h"
+
+JsonNode *
+window_fixture_load_json (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("OCG_TEST_DATA"), "opencode-1.18.33", name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+gboolean
+window_fixture_connected (gpointer data)
+{
+  WindowFixture *fixture = data;
+
+  return ocg_connection_get_state (fixture->connection) == OCG_CONNECTION_CONNECTED &&
+         ocg_sync_get_synced (ocg_connection_get_sync (fixture->connection));
+}
+
+/* The server answers with the recording: every session, and each one's
+ * messages and (empty) todo list */
+void
+window_fixture_setup (WindowFixture *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonNode) state = window_fixture_load_json ("state.json");
+  g_autoptr(JsonArray) sessions = json_array_new ();
+  g_autoptr(GList) ids = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *url = NULL;
+
+  fixture->server = fake_server_new ();
+  fixture->state = json_object_ref (json_node_get_object (state));
+  ids = json_object_get_members (fixture->state);
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      JsonObject *entry = json_object_get_object_member (fixture->state, l->data);
+      g_autofree char *path = g_strdup_printf ("/session/%s/message", (char *) l->data);
+      g_autofree char *todo = g_strdup_printf ("/session/%s/todo", (char *) l->data);
+      g_autofree char *messages = ocg_json_to_string (json_object_get_member (entry, "messages"), FALSE);
+
+      json_array_add_object_element (sessions, json_object_ref (json_object_get_object_member (entry, "info")));
+      fake_server_set (fixture->server, path, messages);
+      fake_server_set (fixture->server, todo, "[]");
+    }
+  node = ocg_json_node_new_array (json_array_ref (sessions));
+  text = ocg_json_to_string (node, FALSE);
+  fake_server_set (fixture->server, "/session", text);
+
+  url = fake_server_get_url (fixture->server);
+  fixture->connection = ocg_connection_new_remote (url, NULL, "pw", "/home/user/demo");
+  fixture->window = ocg_window_new (NULL, fixture->connection);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  ocg_connection_start (fixture->connection);
+  g_assert_true (app_test_wait (window_fixture_connected, fixture, 10000));
+}
+
+void
+window_fixture_teardown (WindowFixture *fixture,
+                         gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  ocg_connection_stop (fixture->connection);
+  g_clear_object (&fixture->connection);
+  /* Let the cancelled calls finish before their server goes */
+  app_test_run_for (50);
+  fake_server_free (fixture->server);
+  json_object_unref (fixture->state);
+}
+
+void
+window_fixture_push (WindowFixture *fixture,
+                     const char    *type,
+                     const char    *properties_format,
+                     ...)
+{
+  va_list args;
+  g_autofree char *properties = NULL;
+  g_autofree char *frame = NULL;
+
+  va_start (args, properties_format);
+  properties = g_strdup_vprintf (properties_format, args);
+  va_end (args);
+  frame = g_strdup_printf ("{\"type\":\"%s\",\"properties\":%s}", type, properties);
+  fake_server_push (fixture->server, frame);
+}
