@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "fake-server.h"
+#include "ocg-json.h"
 
 #include <json-glib/json-glib.h>
 
@@ -49,11 +50,11 @@ respond_paged (SoupServerMessage *msg,
   JsonArray *all;
   g_autoptr(JsonArray) page = json_array_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *body = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
   guint end, start, limit;
 
-  if (limit_text == NULL || !json_parser_load_from_data (parser, answer->body, -1, NULL) ||
+  /* Read and written so that a U+0000 stays one */
+  if (limit_text == NULL || !ocg_json_parse (parser, answer->body, strlen (answer->body), NULL) ||
       !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     return FALSE;
 
@@ -74,8 +75,7 @@ respond_paged (SoupServerMessage *msg,
 
   node = json_node_new (JSON_NODE_ARRAY);
   json_node_set_array (node, page);
-  json_generator_set_root (generator, node);
-  body = json_generator_to_data (generator, NULL);
+  ocg_json_append_node (body, node);
   soup_server_message_set_status (msg, 200, NULL);
   if (start > 0)
     {
@@ -84,7 +84,7 @@ respond_paged (SoupServerMessage *msg,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "x-next-cursor",
                                     json_object_get_string_member (json_object_get_object_member (oldest, "info"), "id"));
     }
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str, body->len);
   return TRUE;
 }
 

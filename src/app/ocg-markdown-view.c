@@ -24,6 +24,8 @@
 #include <md4c.h>
 #include <string.h>
 
+#include "ocg-text.h"
+
 #define BLOCK_SPACING   12
 #define COPIED_TIMEOUT  1500
 #define TOOLTIP_TARGET_CHARS 300
@@ -1996,6 +1998,7 @@ ocg_markdown_view_set_text (OcgMarkdownView *self,
                             const char      *text,
                             gssize           len)
 {
+  g_autofree char *visible = NULL;
   gsize common;
 
   g_return_if_fail (OCG_IS_MARKDOWN_VIEW (self));
@@ -2005,6 +2008,14 @@ ocg_markdown_view_set_text (OcgMarkdownView *self,
     text = "";
   if (len < 0)
     len = strlen (text);
+  /* A U+0000 of the server's text shows (md4c would make it U+FFFD); as
+   * the text grows, what it became stays a prefix */
+  if (memchr (text, '\0', (gsize) len) != NULL)
+    {
+      visible = ocg_text_visible (text, len);
+      text = visible;
+      len = (gssize) strlen (visible);
+    }
 
   common = common_prefix (self->text->str, self->text->len, text, len);
   if (common == self->text->len && common == (gsize) len)

@@ -13,6 +13,7 @@
 
 #include "ocg-json.h"
 #include "ocg-prompt-dock.h"
+#include "ocg-text.h"
 
 struct _OcgPromptDock
 {
@@ -178,20 +179,21 @@ origin (OcgPromptDock *self,
         const char    *session_id)
 {
   OcgSession *session;
+  g_autofree char *title = NULL;
 
   if (g_strcmp0 (session_id, self->session_id) == 0)
     return NULL;
   session = ocg_store_lookup_session (self->store, session_id);
+  title = session != NULL ? ocg_text_record_string (OCG_RECORD (session), "title") : NULL;
   /* Translators: the request comes from a subagent's session, named here */
-  return g_strdup_printf (_("From the subagent “%s”"),
-                          session != NULL && ocg_session_get_title (session) ? ocg_session_get_title (session) : session_id);
+  return g_strdup_printf (_("From the subagent “%s”"), title != NULL ? title : session_id);
 }
 
 static GtkWidget *
 permission_card (OcgPromptDock *self,
                  OcgRequest    *request)
 {
-  JsonObject *json = ocg_record_get_json (OCG_RECORD (request));
+  JsonObject *json = ocg_text_record_json (OCG_RECORD (request));
   const char *permission = ocg_json_get_string (json, "permission");
   const char *command = ocg_json_get_string (json, "metadata.command");
   JsonArray *patterns = ocg_json_get_array (json, "patterns");
@@ -313,7 +315,7 @@ static GtkWidget *
 question_card (OcgPromptDock *self,
                OcgRequest    *request)
 {
-  JsonObject *json = ocg_record_get_json (OCG_RECORD (request));
+  JsonObject *json = ocg_text_record_json (OCG_RECORD (request));
   JsonArray *questions = ocg_json_get_array (json, "questions");
   g_autofree char *from = origin (self, ocg_record_get_string (OCG_RECORD (request), "sessionID"));
   GPtrArray *per_question = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);

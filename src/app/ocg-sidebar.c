@@ -14,6 +14,7 @@
 #include <adwaita.h>
 
 #include "ocg-sidebar.h"
+#include "ocg-text.h"
 
 struct _OcgSidebar
 {
@@ -112,7 +113,7 @@ update_row (GtkListItem *item,
 {
   Row *row = g_object_get_data (G_OBJECT (item), "row");
   OcgSession *session = row->session;
-  const char *title;
+  g_autofree char *title = NULL;
   gint64 updated;
   g_autofree char *when = NULL;
   gboolean busy, failed, waiting, retrying;
@@ -120,7 +121,7 @@ update_row (GtkListItem *item,
   if (session == NULL)
     return;
 
-  title = ocg_session_get_title (session);
+  title = ocg_text_record_string (OCG_RECORD (session), "title");
   g_object_get (session, "time-updated", &updated, NULL);
   when = ocg_sidebar_format_time (updated, g_get_real_time () / 1000);
   busy = g_strcmp0 (ocg_session_get_status (session), "idle") != 0;

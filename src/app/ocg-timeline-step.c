@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ocg-json.h"
+#include "ocg-text.h"
 #include "ocg-timeline.h"
 #include "ocg-timeline-step.h"
 
@@ -533,10 +534,11 @@ reasoning_preview (const char *text,
 
 /* Reading the part */
 
+/* With any U+0000 of the server's strings shown, not ending them */
 static JsonObject *
 part_json (OcgTimelineStep *self)
 {
-  return ocg_record_get_json (OCG_RECORD (self->part));
+  return ocg_text_record_json (OCG_RECORD (self->part));
 }
 
 static gboolean
@@ -917,9 +919,17 @@ update_reasoning_text (OcgTimelineStep *self)
 {
   const char *text = ocg_record_get_string (OCG_RECORD (self->part), "text");
   gsize len = ocg_record_get_string_length (OCG_RECORD (self->part), "text");
+  g_autofree char *visible = NULL;
 
   if (text == NULL)
     text = "";
+  else if (memchr (text, '\0', len) != NULL)
+    {
+      /* Grows as the text does: what was shown stays a prefix */
+      visible = ocg_text_visible (text, (gssize) len);
+      text = visible;
+      len = strlen (visible);
+    }
   if (scan_heading (self, text, len))
     set_label (self, make_label (self, NULL));
   update_preview (self, text, len);

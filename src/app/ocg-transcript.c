@@ -408,7 +408,8 @@ watch (TurnItems     *ti,
     g_signal_connect (object, "items-changed", G_CALLBACK (on_parts_changed), self);
   else
     g_signal_connect (object, "notify::text", G_CALLBACK (on_text_changed), self);
-  g_ptr_array_add (ti->watched, object);
+  /* Held: the store keeps an emptied list only while someone does */
+  g_ptr_array_add (ti->watched, g_object_ref (object));
   g_hash_table_insert (self->owner, object, ti);
 }
 
@@ -534,7 +535,7 @@ turn_items_new (OcgTranscript *self,
 
   ti->turn = g_object_ref (turn);
   ti->items = g_ptr_array_new_with_free_func (g_object_unref);
-  ti->watched = g_ptr_array_new ();
+  ti->watched = g_ptr_array_new_with_free_func (g_object_unref);
   if (shown)
     turn_items_show (self, ti);
   return ti;

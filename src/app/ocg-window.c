@@ -18,6 +18,7 @@
 #include "ocg-json.h"
 #include "ocg-prompt-dock.h"
 #include "ocg-sidebar.h"
+#include "ocg-text.h"
 #include "ocg-window.h"
 
 struct _OcgWindow
@@ -93,7 +94,7 @@ project_name (OcgWindow *self)
 static void
 update_title (OcgWindow *self)
 {
-  const char *title = self->session != NULL ? ocg_session_get_title (self->session) : NULL;
+  g_autofree char *title = self->session != NULL ? ocg_text_record_string (OCG_RECORD (self->session), "title") : NULL;
   g_autofree char *base = NULL;
   const char *project = project_name (self);
 
@@ -975,12 +976,12 @@ delete_action (GtkWidget  *widget,
 {
   OcgWindow *self = OCG_WINDOW (widget);
   GtkWidget *dialog;
-  const char *title;
+  g_autofree char *title = NULL;
 
   if (self->session == NULL)
     return;
 
-  title = ocg_session_get_title (self->session);
+  title = ocg_text_record_string (OCG_RECORD (self->session), "title");
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete Session?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("“%s” and all its messages will be deleted from the server. This cannot be undone."),
@@ -1024,14 +1025,14 @@ notify_user (OcgWindow  *self,
   OcgSession *session = ocg_store_lookup_session (self->store, session_id);
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
-  const char *body;
+  g_autofree char *body = NULL;
 
   if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)))
     return;
 
-  body = session != NULL && ocg_session_get_title (session) != NULL ? ocg_session_get_title (session) : project_name (self);
+  body = session != NULL ? ocg_text_record_string (OCG_RECORD (session), "title") : NULL;
   notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
+  g_notification_set_body (notification, body != NULL ? body : project_name (self));
   g_notification_set_default_action_and_target (notification, "app.open-session", "(ss)",
                                                 ocg_connection_get_directory (self->connection) ?: "",
                                                 session_id);

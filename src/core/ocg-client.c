@@ -299,7 +299,6 @@ parse_in_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gsize size;
   const char *data = g_bytes_get_data (call->body, &size);
-  g_autofree char *fixed = NULL;
 
   if (size == 0)
     {

@@ -471,6 +471,23 @@ ocg_record_get_json (OcgRecord *self)
   return ensure_tree (self);
 }
 
+/**
+ * ocg_record_holds_nul:
+ *
+ * Whether a string of the object may hold a U+0000, which
+ * ocg_record_get_json()'s tree cannot show
+ */
+gboolean
+ocg_record_holds_nul (OcgRecord *self)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+
+  g_return_val_if_fail (OCG_IS_RECORD (self), FALSE);
+
+  return priv->has_nul ||
+         (priv->grow != NULL && memchr (priv->grow->str, '\0', priv->grow->len) != NULL);
+}
+
 /* Appends the text with the grown field written in */
 static void
 append_grown_text (OcgRecord *self,

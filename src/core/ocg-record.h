@@ -35,6 +35,7 @@ gpointer    ocg_record_new                         (GType         type,
                                                     JsonObject   *json);
 const char *ocg_record_get_id                      (gpointer      record);
 JsonObject *ocg_record_get_json                    (OcgRecord    *self);
+gboolean    ocg_record_holds_nul                   (OcgRecord    *self);
 void        ocg_record_append_json                 (OcgRecord    *self,
                                                     GString      *out);
 gboolean    ocg_record_replace                     (OcgRecord    *self,
