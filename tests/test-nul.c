@@ -137,6 +137,8 @@ test_records_and_dump (void)
   ASSERT_STRING (permission, "patterns.0", "rm \0");
   ASSERT_STRING (question, "questions.0.question", "q\0?");
   ASSERT_STRING (question, "questions.0.options.0.label", "l\0");
+  /* A C string property ends at the U+0000, and is UTF-8 */
+  g_assert_cmpstr (ocg_session_get_retry_message (session), ==, "m");
   g_clear_object (&permission);
   g_clear_object (&question);
 

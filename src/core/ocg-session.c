@@ -162,6 +162,7 @@ ocg_session_set_status (OcgSession *self,
   const char *type = status != NULL ? ocg_json_get_string (status, "type") : NULL;
   gboolean retry, was_busy;
   const char *message = NULL;
+  g_autofree char *decoded = NULL;
   gint64 attempt = 0, next = 0;
 
   g_return_if_fail (OCG_IS_SESSION (self));
@@ -173,6 +174,14 @@ ocg_session_set_status (OcgSession *self,
       attempt = ocg_json_get_int (status, "attempt", 0);
       message = ocg_json_get_string (status, "message");
       next = ocg_json_get_int (status, "next", 0);
+      /* The tree's U+0000 (OCG_JSON_NUL) is not UTF-8: the property, a C
+       * string, ends there */
+      if (message != NULL)
+        {
+          gsize len;
+
+          message = decoded = ocg_json_decode_string (message, &len);
+        }
     }
 
   g_object_freeze_notify (G_OBJECT (self));
