@@ -235,6 +235,17 @@ ocg_window_open_session (OcgWindow  *self,
       self->session_id = g_strdup (session_id);
     }
 
+  /* The transcript being left takes its rows with it: a focus in them (the
+   * "Open Session" button of a task step, say) moves to the composer
+   * instead of staying on a widget that is no longer in the window */
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+    if (focus != NULL && g_strcmp0 (session_id, ocg_chat_view_get_session (OCG_CHAT_VIEW (self->chat_view))) != 0 &&
+        gtk_widget_is_ancestor (focus, self->chat_view))
+      gtk_widget_grab_focus (self->composer);
+  }
+
   sync = watch_sync (self);
   if (session_id != NULL && sync != NULL)
     ocg_sync_track_session (sync, session_id);

@@ -590,6 +590,68 @@ test_task_steps_after_restart (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, TASK_CHILD)), >, 0);
 }
 
+/* "Open Session" from a task step leaves the parent's transcript, and the
+ * button with it: the focus goes to the composer, not to a widget that is
+ * no longer in the window (Escape then reached it and GTK complained) */
+
+static GtkWidget *
+open_session_button (Fixture *fixture)
+{
+  GtkWidget *step = task_step (fixture);
+
+  for (guint i = 0; step != NULL; i++)
+    {
+      GtkWidget *button = app_test_find_by_type (step, GTK_TYPE_BUTTON, i);
+
+      if (button == NULL)
+        return NULL;
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "Open Session") == 0)
+        return gtk_widget_get_mapped (button) ? button : NULL;
+    }
+  return NULL;
+}
+
+static gboolean
+open_session_shown (gpointer data)
+{
+  return open_session_button (data) != NULL;
+}
+
+static gboolean
+child_opened (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_strcmp0 (ocg_window_get_session (fixture->window), TASK_CHILD) == 0;
+}
+
+static void
+test_open_session_keeps_focus (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GtkWidget *button, *focus;
+
+  ocg_window_open_session (fixture->window, TASK);
+  g_assert_true (app_test_wait (session_loaded, fixture, 5000));
+  ocg_timeline_set_expanded (OCG_TIMELINE (app_test_find_by_type (GTK_WIDGET (chat_view (fixture)), OCG_TYPE_TIMELINE, 0)), TRUE);
+  g_assert_true (app_test_wait (task_step_shown, fixture, 5000));
+  ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (task_step (fixture)), TRUE);
+  g_assert_true (app_test_wait (open_session_shown, fixture, 5000));
+
+  button = open_session_button (fixture);
+  gtk_widget_grab_focus (button);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window)) == button);
+  /* As Space or Enter would */
+  gtk_widget_activate (button);
+  g_assert_true (app_test_wait (child_opened, fixture, 5000));
+  g_assert_true (app_test_wait (session_loaded, fixture, 5000));
+
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_get_root (focus) == GTK_ROOT (fixture->window));
+  g_assert_true (gtk_widget_is_ancestor (focus, ocg_window_get_composer (fixture->window)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -604,6 +666,7 @@ main (int   argc,
   ADD ("loading", test_loading);
   ADD ("sidebar-rows", test_sidebar_rows);
   ADD ("task-steps-after-restart", test_task_steps_after_restart);
+  ADD ("open-session-keeps-focus", test_open_session_keeps_focus);
 #undef ADD
 
   return g_test_run ();
