@@ -1,6 +1,6 @@
 /* test-connection.c: the window when the server cannot be reached, answers
  * garbage or nothing, or refuses the password; and how soon it tries again
- * (the cap while it is seen, a network that changed)
+ * (the cap while it is seen, a network that changed, a resume)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -86,6 +86,18 @@ assert_no_empty_project (OcgWindow *window)
 {
   g_assert_null (shown_label (ocg_window_get_sidebar (window), "No Sessions"));
   g_assert_null (shown_label (GTK_WIDGET (window), "Start the Conversation"));
+}
+
+/* An app of its own for each test: each registers on the bus */
+static OcgApplication *
+app_new (const char *test)
+{
+  g_autofree char *id = g_strconcat ("io.github.opencodegtk.OpencodeGtk.Test", test, NULL);
+
+  return g_object_new (OCG_TYPE_APPLICATION,
+                       "application-id", id,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE,
+                       NULL);
 }
 
 static OcgWindow *
@@ -313,7 +325,7 @@ test_quick_return_while_seen (void)
 static void
 test_network_change_reconnects (void)
 {
-  g_autoptr(OcgApplication) app = ocg_application_new ();
+  g_autoptr(OcgApplication) app = app_new ("Network");
   g_autoptr(FakeServer) server = fake_server_new ();
   g_autofree char *url = fake_server_get_url (server);
   g_autoptr(OcgConnection) connection = ocg_connection_new_remote (url, NULL, NULL, "/home/user/demo");
@@ -347,6 +359,79 @@ test_network_change_reconnects (void)
   ocg_connection_stop (connection);
 }
 
+typedef struct
+{
+  GDBusConnection *bus;
+  OcgEventSource  *source;
+  guint            attempts;
+  gint64           said;
+} Wake;
+
+static gboolean
+keep_looping (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* logind says the machine woke up; again now and then until the app, which
+ * subscribes when its bus connection is up, has heard it */
+static gboolean
+woke_up (gpointer data)
+{
+  Wake *wake = data;
+
+  if (ocg_event_source_get_attempts (wake->source) > wake->attempts)
+    return TRUE;
+  if (g_get_monotonic_time () - wake->said >= 200 * 1000)
+    {
+      wake->said = g_get_monotonic_time ();
+      g_dbus_connection_emit_signal (wake->bus, NULL, "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
+                                     "PrepareForSleep", g_variant_new ("(b)", FALSE), NULL);
+    }
+  return FALSE;
+}
+
+static void
+test_resume_reconnects (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(OcgApplication) app = NULL;
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autofree char *url = fake_server_get_url (server);
+  g_autoptr(OcgConnection) connection = ocg_connection_new_remote (url, NULL, NULL, "/home/user/demo");
+  OcgWindow *window;
+  Wake wake = { bus, NULL, 0, 0 };
+  guint name_id, tick;
+
+  /* A stand-in for logind: the session bus plays the system bus */
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_getenv ("DBUS_SESSION_BUS_ADDRESS"), TRUE);
+  name_id = g_bus_own_name_on_connection (bus, "org.freedesktop.login1", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                          NULL, NULL, NULL, NULL);
+  app = app_new ("Resume");
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  window = open_window (app, connection, FALSE);
+  g_assert_true (app_test_wait (is_connected, connection, 10000));
+  wake.source = event_source (connection);
+  ocg_event_source_set_backoff (wake.source, 60000, 60000);
+  fake_server_set_status (server, "/event", 503, "{\"message\":\"restarting\"}");
+  fake_server_end_streams (server);
+  g_assert_true (app_test_wait (is_waiting, wake.source, 10000));
+  fake_server_set_status (server, "/event", 0, NULL);
+
+  /* Awake again: an attempt at once, not in a minute */
+  wake.attempts = ocg_event_source_get_attempts (wake.source);
+  tick = g_timeout_add (50, keep_looping, NULL);
+  g_assert_true (app_test_wait (woke_up, &wake, 10000));
+  g_source_remove (tick);
+  g_assert_true (app_test_wait (is_connected, connection, 10000));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ocg_connection_stop (connection);
+  g_bus_unown_name (name_id);
+  g_unsetenv ("DBUS_SYSTEM_BUS_ADDRESS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -359,6 +444,8 @@ main (int   argc,
   g_test_add_func ("/connection/wrong-password-then-fixed", test_wrong_password_then_fixed);
   g_test_add_func ("/connection/quick-return-while-seen", test_quick_return_while_seen);
   g_test_add_func ("/connection/network-change-reconnects", test_network_change_reconnects);
+  /* Last: it makes the session bus stand for the system bus */
+  g_test_add_func ("/connection/resume-reconnects", test_resume_reconnects);
 
   return g_test_run ();
 }
