@@ -137,6 +137,30 @@ test_garbage_session_list (void)
     }
 }
 
+/* The stream answers, the list of sessions does not */
+static void
+test_session_list_times_out (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autofree char *url = fake_server_get_url (server);
+  g_autoptr(OcgConnection) connection = ocg_connection_new_remote (url, NULL, NULL, "/tmp");
+  Failure timed_out = { connection, OCG_CLIENT_ERROR_TIMED_OUT };
+
+  fake_server_hold (server, "/session");
+  ocg_connection_set_timeout (connection, 1);
+  ocg_connection_start (connection);
+  spin_until (has_failed_with, &timed_out, 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_sessions (ocg_connection_get_store (connection))), ==, 0);
+
+  /* It answers again: connected, with its sessions */
+  fake_server_release (server);
+  fake_server_set (server, "/session", "[{\"id\":\"ses_1\",\"title\":\"Back\",\"time\":{\"created\":1,\"updated\":1}}]");
+  ocg_connection_retry (connection);
+  spin_until (is_connected, connection, 10000);
+  g_assert_nonnull (ocg_store_lookup_session (ocg_connection_get_store (connection), "ses_1"));
+  ocg_connection_stop (connection);
+}
+
 static void
 test_new_password_connects (void)
 {
@@ -294,6 +318,7 @@ main (int   argc,
   g_test_add_func ("/reconnect/refused-and-not-found", test_refused_and_not_found);
   g_test_add_func ("/reconnect/silent-server-times-out", test_silent_server_times_out);
   g_test_add_func ("/reconnect/garbage-session-list", test_garbage_session_list);
+  g_test_add_func ("/reconnect/session-list-times-out", test_session_list_times_out);
   g_test_add_func ("/reconnect/new-password-connects", test_new_password_connects);
   g_test_add_func ("/reconnect/delay-cap", test_delay_cap);
   g_test_add_func ("/reconnect/reconnect-if-quiet", test_reconnect_if_quiet);
