@@ -359,6 +359,39 @@ test_network_change_reconnects (void)
   ocg_connection_stop (connection);
 }
 
+static void
+test_back_to_window_reconnects (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autofree char *url = fake_server_get_url (server);
+  g_autoptr(OcgConnection) connection = ocg_connection_new_remote (url, NULL, NULL, "/home/user/demo");
+  OcgWindow *window = open_window (NULL, connection, TRUE);
+  OcgEventSource *source;
+  guint attempts;
+
+  g_assert_true (app_test_wait (is_connected, connection, 10000));
+  g_assert_true (gtk_window_is_active (GTK_WINDOW (window)));
+  source = event_source (connection);
+
+  /* Lively: coming back to the window changes nothing */
+  attempts = ocg_event_source_get_attempts (source);
+  g_object_notify (G_OBJECT (window), "is-active");
+  g_assert_cmpuint (ocg_event_source_get_attempts (source), ==, attempts);
+
+  /* Down and waiting: the user comes back to the window, and it tries now */
+  fake_server_set_status (server, "/event", 503, "{\"message\":\"restarting\"}");
+  fake_server_end_streams (server);
+  g_assert_true (app_test_wait (is_waiting, source, 10000));
+  fake_server_set_status (server, "/event", 0, NULL);
+  attempts = ocg_event_source_get_attempts (source);
+  g_object_notify (G_OBJECT (window), "is-active");
+  g_assert_cmpuint (ocg_event_source_get_attempts (source), ==, attempts + 1);
+  g_assert_true (app_test_wait (is_connected, connection, 10000));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ocg_connection_stop (connection);
+}
+
 typedef struct
 {
   GDBusConnection *bus;
@@ -444,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/connection/wrong-password-then-fixed", test_wrong_password_then_fixed);
   g_test_add_func ("/connection/quick-return-while-seen", test_quick_return_while_seen);
   g_test_add_func ("/connection/network-change-reconnects", test_network_change_reconnects);
+  g_test_add_func ("/connection/back-to-window-reconnects", test_back_to_window_reconnects);
   /* Last: it makes the session bus stand for the system bus */
   g_test_add_func ("/connection/resume-reconnects", test_resume_reconnects);
 
