@@ -40,6 +40,8 @@ struct _OcgChatView
   GtkWidget     *list_view;
   GtkWidget     *empty;
   GtkWidget     *loading_page;
+  GtkWidget     *error_page;
+  char          *load_error;
   gboolean       loading;
   gboolean       expand_finished;
   GtkAdjustment *vadjustment;
@@ -330,6 +332,8 @@ update_empty (OcgChatView *self)
 
   if (self->loading && self->session_id != NULL)
     gtk_stack_set_visible_child (GTK_STACK (self->stack), self->loading_page);
+  else if (empty && self->session_id != NULL && self->load_error != NULL)
+    gtk_stack_set_visible_child (GTK_STACK (self->stack), self->error_page);
   else
     gtk_stack_set_visible_child (GTK_STACK (self->stack), empty ? self->empty : self->overlay);
 }
@@ -405,6 +409,22 @@ ocg_chat_view_set_loading (OcgChatView *self,
   update_empty (self);
   update_to_end (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* Why the session's messages could not be fetched (NULL: they could): an
+ * empty session then says so, not "Start the Conversation" */
+void
+ocg_chat_view_set_load_error (OcgChatView *self,
+                              const char  *error)
+{
+  g_return_if_fail (OCG_IS_CHAT_VIEW (self));
+
+  if (g_strcmp0 (self->load_error, error) == 0)
+    return;
+  g_free (self->load_error);
+  self->load_error = g_strdup (error);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), error);
+  update_empty (self);
 }
 
 gboolean
@@ -509,6 +529,7 @@ ocg_chat_view_finalize (GObject *object)
 
   g_hash_table_unref (self->send_errors);
   g_free (self->session_id);
+  g_free (self->load_error);
 
   G_OBJECT_CLASS (ocg_chat_view_parent_class)->finalize (object);
 }
@@ -679,6 +700,19 @@ ocg_chat_view_init (OcgChatView *self)
 
   gtk_stack_add_child (GTK_STACK (self->stack), self->empty);
   gtk_stack_add_child (GTK_STACK (self->stack), self->loading_page);
+
+  {
+    GtkWidget *retry = gtk_button_new_with_mnemonic (_("_Try Again"));
+
+    gtk_widget_set_halign (retry, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (retry, "pill");
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (retry), "win.retry-connection");
+    self->error_page = adw_status_page_new ();
+    adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->error_page), "dialog-warning-symbolic");
+    adw_status_page_set_title (ADW_STATUS_PAGE (self->error_page), _("Could Not Load the Conversation"));
+    adw_status_page_set_child (ADW_STATUS_PAGE (self->error_page), retry);
+    gtk_stack_add_child (GTK_STACK (self->stack), self->error_page);
+  }
   gtk_stack_add_child (GTK_STACK (self->stack), self->overlay);
 }
 

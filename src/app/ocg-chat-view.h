@@ -21,6 +21,8 @@ const char   *ocg_chat_view_get_session     (OcgChatView *self);
 void          ocg_chat_view_set_loading     (OcgChatView *self,
                                              gboolean     loading);
 gboolean      ocg_chat_view_get_loading     (OcgChatView *self);
+void          ocg_chat_view_set_load_error  (OcgChatView *self,
+                                             const char  *error);
 OcgTurnModel *ocg_chat_view_get_turns       (OcgChatView *self);
 void          ocg_chat_view_scroll_to_bottom (OcgChatView *self);
 gboolean      ocg_chat_view_get_at_bottom   (OcgChatView *self);

@@ -33,7 +33,7 @@ struct _OcgWindow
   GHashTable           *was_busy;      /* session ids that were busy, for notifications */
   GSettings            *settings;      /* NULL without an installed schema */
   guint                 countdown_id;
-  OcgSync              *watched_sync;  /* whose "messages-loaded" we follow (not a reference) */
+  OcgSync              *watched_sync;  /* whose "messages-loaded" we follow (weak) */
 
   /* Template widgets */
   AdwLeaflet           *leaflet;
@@ -203,7 +203,23 @@ on_messages_loaded (OcgSync    *sync,
                     OcgWindow  *self)
 {
   if (g_strcmp0 (session_id, self->session_id) == 0)
-    ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view), FALSE);
+    {
+      ocg_chat_view_set_load_error (OCG_CHAT_VIEW (self->chat_view), NULL);
+      ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view), FALSE);
+    }
+}
+
+static void
+on_messages_failed (OcgSync      *sync,
+                    const char   *session_id,
+                    const GError *error,
+                    OcgWindow    *self)
+{
+  if (g_strcmp0 (session_id, self->session_id) == 0)
+    {
+      ocg_chat_view_set_load_error (OCG_CHAT_VIEW (self->chat_view), error->message);
+      ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view), FALSE);
+    }
 }
 
 /* The connection's sync, whose "messages-loaded" ends a session's loading
@@ -216,7 +232,9 @@ watch_sync (OcgWindow *self)
   if (sync != NULL && sync != self->watched_sync)
     {
       g_signal_connect_object (sync, "messages-loaded", G_CALLBACK (on_messages_loaded), self, 0);
-      self->watched_sync = sync;
+      g_signal_connect_object (sync, "messages-failed", G_CALLBACK (on_messages_failed), self, 0);
+      /* Weak: a sync made later may take the same address */
+      g_set_weak_pointer (&self->watched_sync, sync);
     }
   return sync;
 }
@@ -1177,6 +1195,7 @@ ocg_window_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->settings);
+  g_clear_weak_pointer (&self->watched_sync);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);

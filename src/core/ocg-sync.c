@@ -67,6 +67,7 @@ enum {
   MALFORMED,
   FETCH_FAILED,
   MESSAGES_LOADED,
+  MESSAGES_FAILED,
   N_SIGNALS
 };
 
@@ -425,6 +426,7 @@ typedef struct
   OcgSync *self;
   guint64  since;
   char    *session_id;
+  GError  *error;     /* why it failed, if it did */
 } Fetch;
 
 static Fetch *
@@ -458,6 +460,7 @@ fetch_done (Fetch *fetch)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED]);
     }
   g_free (fetch->session_id);
+  g_clear_error (&fetch->error);
   g_object_unref (fetch->self);
   g_free (fetch);
 }
@@ -476,6 +479,8 @@ fetch_finish (Fetch         *fetch,
     {
       g_debug ("Fetching %s failed: %s", what, error->message);
       g_signal_emit (fetch->self, signals[FETCH_FAILED], 0, what, error);
+      g_clear_error (&fetch->error);
+      fetch->error = g_steal_pointer (&error);
     }
   return node;
 }
@@ -740,6 +745,7 @@ typedef struct
   char     *cursor;   /* for the next older page; NULL when all are here */
   gboolean  loading;
   gboolean  loaded;   /* the newest page has been applied once */
+  gboolean  fetching; /* the newest page is on its way */
 } History;
 
 #define PAGE_SIZE 60
@@ -854,6 +860,7 @@ on_messages_fetched (GObject      *source,
   MessagesFetch *mf = user_data;
   Fetch *fetch = mf->fetch;
   OcgSync *self = fetch->self;
+  History *history;
   g_autofree char *cursor = NULL;
   g_autoptr(JsonNode) node = fetch_finish (fetch, result, "messages", &cursor);
 
@@ -884,7 +891,7 @@ on_messages_fetched (GObject      *source,
 
           if (mf->limit > 0)
             {
-              History *history = history_for (self, fetch->session_id);
+              history = history_for (self, fetch->session_id);
 
               /* A refetch of the newest messages says nothing of older ones */
               if (mf->older || history->cursor == NULL || !more)
@@ -899,6 +906,19 @@ on_messages_fetched (GObject      *source,
     }
   else if (mf->older)
     history_for (self, fetch->session_id)->loading = FALSE;
+  else if (g_hash_table_contains (self->tracked, fetch->session_id) && (node != NULL || fetch->error != NULL))
+    {
+      g_autoptr(GError) unreadable = NULL;
+
+      if (fetch->error == NULL)
+        unreadable = g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,
+                                  "The server's list of messages is not a list");
+      g_signal_emit (self, signals[MESSAGES_FAILED], 0, fetch->session_id,
+                     fetch->error != NULL ? fetch->error : unreadable);
+    }
+
+  if (!mf->older && (history = g_hash_table_lookup (self->history, fetch->session_id)) != NULL)
+    history->fetching = FALSE;
 
   g_ptr_array_unref (mf->pages);
   g_free (mf);
@@ -917,6 +937,7 @@ fetch_session_data (OcgSync    *self,
    * messages as it already shows */
   if (!self->mirror_all)
     mf->limit = MAX (PAGE_SIZE, g_list_model_get_n_items (ocg_store_get_messages (self->store, session_id)));
+  history_for (self, session_id)->fetching = TRUE;
   ocg_client_list_messages_async (self->client, session_id, mf->limit, NULL, self->cancellable,
                                   on_messages_fetched, mf);
   ocg_client_session_todo_async (self->client, session_id, self->cancellable,
@@ -1031,6 +1052,11 @@ ocg_sync_class_init (OcgSyncClass *klass)
   signals[MESSAGES_LOADED] =
     g_signal_new ("messages-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The newest messages of a tracked session could not be fetched, and why;
+   * the next connection tries again */
+  signals[MESSAGES_FAILED] =
+    g_signal_new ("messages-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
 
   handlers = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < G_N_ELEMENTS (handler_table); i++)
@@ -1132,8 +1158,16 @@ ocg_sync_track_session (OcgSync    *self,
   g_return_if_fail (session_id != NULL);
 
   if (g_hash_table_contains (self->tracked, session_id))
-    return;
-  g_hash_table_add (self->tracked, g_strdup (session_id));
+    {
+      History *history = g_hash_table_lookup (self->history, session_id);
+
+      /* Followed already; but its messages never came (the fetch failed):
+       * whoever asks again gets another try */
+      if (history != NULL && (history->loaded || history->fetching))
+        return;
+    }
+  else
+    g_hash_table_add (self->tracked, g_strdup (session_id));
   if (self->client != NULL && self->cancellable != NULL &&
       ocg_event_source_get_state (self->source) == OCG_EVENT_SOURCE_CONNECTED)
     fetch_session_data (self, session_id);

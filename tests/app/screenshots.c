@@ -21,6 +21,7 @@
 #define TOOLS "ses_e02ff560dffeTxcjcz256LiHVM"
 #define TASK "ses_e02ff4fc3ffeKBNxrzbLnahkdE"
 #define TASK_CHILD "ses_e02ff4f37ffeHgRsJlG4WXLMKK"
+#define DEFAULT "ses_e02ff5cd5ffe7FqN5yY6mjA1QA"
 
 static const char *outdir;
 
@@ -215,6 +216,31 @@ main (int   argc,
   gtk_widget_set_size_request (GTK_WIDGET (window), 400, 760);
   app_test_run_for (800);
   save (GTK_WIDGET (window), "narrow.png");
+  gtk_widget_set_size_request (GTK_WIDGET (window), -1, -1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 820);
+
+  /* 5a. A session whose messages are on their way */
+  fake_server_hold (server, "/session/" DEFAULT "/message");
+  ocg_window_open_session (window, DEFAULT);
+  save (GTK_WIDGET (window), "loading.png");
+  fake_server_release (server);
+
+  /* 5b. The provider fails and the server retries: why, which attempt, when */
+  {
+    g_autofree char *retry = g_strdup_printf ("{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_00live\","
+                                              "\"status\":{\"type\":\"retry\",\"attempt\":2,"
+                                              "\"message\":\"Rate limit exceeded, please slow down\","
+                                              "\"next\":%" G_GINT64_FORMAT "}}}",
+                                              g_get_real_time () / 1000 + 27000);
+
+    ocg_window_open_session (window, "ses_00live");
+    push (server, retry);
+    save (GTK_WIDGET (window), "retry.png");
+  }
+
+  /* 5c. The server stopped mid-turn and came back idle: interrupted */
+  push (server, "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_00live\",\"status\":{\"type\":\"idle\"}}}");
+  save (GTK_WIDGET (window), "interrupted.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   ocg_connection_stop (connection);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ocg-chat-view.h"
+#include "ocg-json.h"
 #include "ocg-sidebar.h"
 #include "ocg-timeline.h"
 #include "ocg-timeline-step.h"
@@ -415,6 +416,42 @@ test_loading (Fixture       *fixture,
                      >=, gtk_adjustment_get_upper (adjustment) - 30);
 }
 
+/* Messages that cannot be fetched: the session says so and why, instead of
+ * loading for ever or looking empty */
+
+static gboolean
+load_failure_shown (gpointer data)
+{
+  return view_shows (&(Lookup) { data, "Could Not Load the Conversation" });
+}
+
+static void
+test_load_failed (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  fake_server_set_status (fixture->server, "/session/" TOOLS "/message", 500,
+                          "{\"name\":\"UnknownError\",\"data\":{\"message\":\"database is locked\"}}");
+  ocg_window_open_session (fixture->window, TOOLS);
+  g_assert_true (app_test_wait (load_failure_shown, fixture, 5000));
+  g_assert_true (view_shows (&(Lookup) { fixture, "database is locked" }));
+  g_assert_false (ocg_chat_view_get_loading (chat_view (fixture)));
+  g_assert_false (loading_shown (fixture));
+  g_assert_false (view_shows (&(Lookup) { fixture, "Start the Conversation" }));
+
+  /* The server is well again: opening the session again tries again */
+  {
+    JsonObject *entry = json_object_get_object_member (fixture->state, TOOLS);
+    g_autofree char *messages = ocg_json_to_string (json_object_get_member (entry, "messages"), FALSE);
+
+    fake_server_set (fixture->server, "/session/" TOOLS "/message", messages);
+  }
+  ocg_window_open_session (fixture->window, TASK);
+  g_assert_true (app_test_wait (session_loaded, fixture, 5000));
+  ocg_window_open_session (fixture->window, TOOLS);
+  g_assert_true (app_test_wait (session_loaded, fixture, 5000));
+  g_assert_false (load_failure_shown (fixture));
+}
+
 /* Every sidebar row shows its own session, whatever the list did */
 
 static guint
@@ -664,6 +701,7 @@ main (int   argc,
   ADD ("error-marks", test_error_marks);
   ADD ("expand-preference", test_expand_preference);
   ADD ("loading", test_loading);
+  ADD ("load-failed", test_load_failed);
   ADD ("sidebar-rows", test_sidebar_rows);
   ADD ("task-steps-after-restart", test_task_steps_after_restart);
   ADD ("open-session-keeps-focus", test_open_session_keeps_focus);
