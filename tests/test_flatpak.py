@@ -29,6 +29,7 @@ REQUIRED_FINISH_ARGS = (
     "--socket=fallback-x11",
     "--device=dri",                        # GPU rendering (GTK 4's GL renderer)
     "--talk-name=org.freedesktop.Flatpak",  # flatpak-spawn --host opencode
+    "--system-talk-name=org.freedesktop.login1",  # PrepareForSleep: reconnect after a resume
     "--filesystem=home",                   # the host server must see the project's real paths
 )
 # Broader than needed, whatever the reason
