@@ -127,6 +127,7 @@ test_records_and_dump (void)
   OcgRecord *question = g_list_model_get_item (ocg_store_get_requests (store, OCG_REQUEST_QUESTION, "ses_1"), 0);
   g_autofree char *dump = NULL;
 
+  g_assert_cmpuint (ocg_sync_get_n_events (sync), ==, 8);
   ASSERT_STRING (session, "title", "a\0b");
   ASSERT_STRING (message, "error.data.message", "x\0y");
   ASSERT_STRING (text, "text", "before\0after");
