@@ -17,6 +17,9 @@ ocg_packages_test=(
   "${ocg_packages_run[@]}"
   python3 clang libclang-rt-14-dev xvfb xauth dbus-daemon dbus-x11 imagemagick
   at-spi2-core time
+  # the accessibility test reads the app over AT-SPI; the keyboard test
+  # presses keys through the X server
+  python3-gi gir1.2-atspi-2.0 libxtst-dev
 )
 
 ocg_sudo() {

@@ -12,6 +12,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "ocg-a11y.h"
 #include "ocg-chat-view.h"
 #include "ocg-markdown-view.h"
 #include "ocg-transcript.h"
@@ -255,16 +256,301 @@ row_child (GtkWidget         *box,
   return child;
 }
 
+/* The keyboard in the transcript. A row takes the focus itself: Up and Down
+ * (the list view's keys) go from row to row, Tab goes through the focused
+ * row's buttons and then on out of the transcript, never through its text.
+ * The text stays selectable: with the mouse, or Enter on a row moves into
+ * its text and Escape back; Ctrl+C on a row copies its text (what is
+ * selected in it, or all of it). */
+
+/* The row (the box of a list item) that holds @widget */
+static GtkWidget *
+row_of (OcgChatView *self,
+        GtkWidget   *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      if (parent != NULL && gtk_widget_get_parent (parent) == self->list_view)
+        return widget;
+    }
+  return NULL;
+}
+
+static gboolean
+is_text (GtkWidget *widget)
+{
+  return GTK_IS_LABEL (widget) || GTK_IS_TEXT_VIEW (widget) ||
+         GTK_IS_SCROLLED_WINDOW (widget) || GTK_IS_VIEWPORT (widget);
+}
+
+/* The row's buttons and other controls, in order; *at is the index of the
+ * one that holds @focus, *before the number of controls before @focus */
+static void
+collect_controls (GtkWidget *widget,
+                  GtkWidget *focus,
+                  GPtrArray *controls,
+                  int       *at,
+                  int       *before)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (child == focus)
+        *before = (int) controls->len;
+      if (!gtk_widget_is_drawable (child) || !gtk_widget_is_sensitive (child))
+        continue;
+      if (gtk_widget_get_focusable (child) && !is_text (child))
+        {
+          if (focus != NULL && (child == focus || gtk_widget_is_ancestor (focus, child)))
+            *at = (int) controls->len;
+          g_ptr_array_add (controls, child);
+          continue;
+        }
+      collect_controls (child, focus, controls, at, before);
+    }
+}
+
+static void
+collect_text (GtkWidget *widget,
+              gboolean   selected_only,
+              GString   *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_is_drawable (child))
+        continue;
+      if (GTK_IS_LABEL (child))
+        {
+          const char *text = gtk_label_get_text (GTK_LABEL (child));
+          int start = 0, end = (int) g_utf8_strlen (text, -1);
+          g_autofree char *part = NULL;
+
+          if (selected_only && !gtk_label_get_selection_bounds (GTK_LABEL (child), &start, &end))
+            continue;
+          part = g_utf8_substring (text, start, end);
+          if (*part == '\0')
+            continue;
+          if (out->len > 0)
+            g_string_append_c (out, '\n');
+          g_string_append (out, part);
+        }
+      else if (GTK_IS_TEXT_VIEW (child))
+        {
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child));
+          GtkTextIter start, end;
+          g_autofree char *part = NULL;
+
+          if (selected_only && !gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+            continue;
+          if (!selected_only)
+            gtk_text_buffer_get_bounds (buffer, &start, &end);
+          part = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+          if (out->len > 0)
+            g_string_append_c (out, '\n');
+          g_string_append (out, part);
+        }
+      else
+        collect_text (child, selected_only, out);
+    }
+}
+
+/* What a screen reader says for a row: the start of its text */
+static void
+name_row (GtkWidget *row)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *item = gtk_widget_get_parent (row);
+
+  collect_text (row, FALSE, text);
+  g_strdelimit (text->str, "\n", ' ');
+  if (g_utf8_strlen (text->str, -1) > 160)
+    {
+      g_string_truncate (text, g_utf8_offset_to_pointer (text->str, 160) - text->str);
+      g_string_append (text, "…");
+    }
+  if (text->len == 0)
+    g_string_assign (text, _("Empty row"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text->str, -1);
+  /* The list item around it, which the list view shows to screen readers */
+  if (item != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL, text->str, -1);
+}
+
+static GtkWidget *
+first_label (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_is_drawable (child))
+        continue;
+      if (GTK_IS_LABEL (child) && gtk_label_get_selectable (GTK_LABEL (child)))
+        return child;
+      if ((found = first_label (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+on_row_key_pressed (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    GtkWidget             *row)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (row));
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+
+  if (focus == row && mods == GDK_CONTROL_MASK && (keyval == GDK_KEY_c || keyval == GDK_KEY_C))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      collect_text (row, TRUE, text);
+      if (text->len == 0)
+        collect_text (row, FALSE, text);
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (row), text->str);
+      return TRUE;
+    }
+  if (focus == row && mods == 0 && (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter))
+    {
+      GtkWidget *label = first_label (row);
+
+      return label != NULL && gtk_widget_grab_focus (label);
+    }
+  if (focus != row && mods == 0 && keyval == GDK_KEY_Escape && focus != NULL && is_text (focus))
+    return gtk_widget_grab_focus (row);
+  return FALSE;
+}
+
+static void
+on_row_focus_enter (GtkEventControllerFocus *controller,
+                    OcgChatView             *self)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  /* Streamed text may have grown since the row was bound */
+  name_row (row);
+}
+
+/* Where Tab enters the transcript: the row last focused if it is still on
+ * screen, else the lowest row on screen, next to the composer */
+static gboolean
+focus_a_row (OcgChatView *self)
+{
+  GtkWidget *best = NULL;
+  double best_y = -G_MAXDOUBLE;
+  int height = gtk_widget_get_height (self->scrolled);
+
+  for (GtkWidget *item = gtk_widget_get_first_child (self->list_view); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+      graphene_rect_t bounds;
+
+      if (row == NULL || !gtk_widget_is_drawable (row) ||
+          !gtk_widget_compute_bounds (item, self->scrolled, &bounds))
+        continue;
+      /* Wholly or partly on screen */
+      if (bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= height)
+        continue;
+      if (gtk_widget_has_css_class (row, "last-focused"))
+        {
+          best = row;
+          break;
+        }
+      if (bounds.origin.y > best_y)
+        {
+          best = row;
+          best_y = bounds.origin.y;
+        }
+    }
+  return best != NULL && gtk_widget_grab_focus (best);
+}
+
+static void
+on_row_focus_leave (GtkEventControllerFocus *controller,
+                    OcgChatView             *self)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  for (GtkWidget *item = gtk_widget_get_first_child (self->list_view); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    if (gtk_widget_get_first_child (item) != NULL)
+      gtk_widget_remove_css_class (gtk_widget_get_first_child (item), "last-focused");
+  gtk_widget_add_css_class (row, "last-focused");
+}
+
+static gboolean
+ocg_chat_view_focus (GtkWidget        *widget,
+                     GtkDirectionType  direction)
+{
+  OcgChatView *self = OCG_CHAT_VIEW (widget);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  GtkWidget *row;
+  g_autoptr(GPtrArray) controls = NULL;
+  int at = -1, before = 0, next;
+
+  if ((direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD) ||
+      gtk_stack_get_visible_child (GTK_STACK (self->stack)) != self->overlay)
+    return GTK_WIDGET_CLASS (ocg_chat_view_parent_class)->focus (widget, direction);
+
+  row = focus != NULL ? row_of (self, focus) : NULL;
+  if (row == NULL)
+    {
+      gboolean on_to_end = focus != NULL && gtk_widget_is_ancestor (focus, self->to_end);
+
+      /* Rows first, then the button back to the end */
+      if (on_to_end)
+        return direction == GTK_DIR_TAB_BACKWARD && focus_a_row (self);
+      return focus_a_row (self) || gtk_widget_child_focus (self->to_end, direction);
+    }
+
+  controls = g_ptr_array_new ();
+  collect_controls (row, focus, controls, &at, &before);
+  if (direction == GTK_DIR_TAB_FORWARD)
+    {
+      next = at >= 0 ? at + 1 : focus == row ? 0 : before;
+      if (next < (int) controls->len)
+        return gtk_widget_grab_focus (g_ptr_array_index (controls, next));
+      return gtk_widget_child_focus (self->to_end, direction);
+    }
+  next = at >= 0 ? at - 1 : focus == row ? -2 : before - 1;
+  if (next >= 0)
+    return gtk_widget_grab_focus (g_ptr_array_index (controls, next));
+  if (next == -1)
+    return gtk_widget_grab_focus (row);
+  return FALSE;
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            OcgChatView              *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *box = g_object_new (GTK_TYPE_BOX,
+                                 "orientation", GTK_ORIENTATION_VERTICAL,
+                                 "accessible-role", GTK_ACCESSIBLE_ROLE_GROUP,
+                                 "focusable", TRUE,
+                                 NULL);
+  GtkEventController *controller;
 
   gtk_list_item_set_activatable (item, FALSE);
   gtk_list_item_set_selectable (item, FALSE);
   gtk_list_item_set_child (item, box);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_row_key_pressed), box);
+  gtk_widget_add_controller (box, controller);
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (on_row_focus_enter), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (on_row_focus_leave), self);
+  gtk_widget_add_controller (box, controller);
 }
 
 static void
@@ -305,6 +591,7 @@ bind_row (GtkSignalListItemFactory *factory,
         ocg_turn_row_set_send_error (OCG_TURN_ROW (child),
                                      g_hash_table_lookup (self->send_errors, ocg_turn_get_key (turn)));
     }
+  name_row (box);
 }
 
 static void
@@ -588,6 +875,7 @@ ocg_chat_view_class_init (OcgChatViewClass *klass)
 
   object_class->dispose = ocg_chat_view_dispose;
   object_class->finalize = ocg_chat_view_finalize;
+  widget_class->focus = ocg_chat_view_focus;
   object_class->get_property = ocg_chat_view_get_property;
   object_class->set_property = ocg_chat_view_set_property;
 
@@ -702,7 +990,7 @@ ocg_chat_view_init (OcgChatView *self)
   gtk_stack_add_child (GTK_STACK (self->stack), self->loading_page);
 
   {
-    GtkWidget *retry = gtk_button_new_with_mnemonic (_("_Try Again"));
+    GtkWidget *retry = ocg_a11y_button_new_with_mnemonic (_("_Try Again"));
 
     gtk_widget_set_halign (retry, GTK_ALIGN_CENTER);
     gtk_widget_add_css_class (retry, "pill");

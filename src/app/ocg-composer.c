@@ -225,6 +225,16 @@ ocg_composer_get_text_view (OcgComposer *self)
   return GTK_TEXT_VIEW (self->text_view);
 }
 
+/* Tab and Shift+Tab go through the text and the button and then on: the
+ * default would take the focus back into the text, as grab_focus does, and
+ * Shift+Tab would never leave the composer */
+static gboolean
+ocg_composer_focus (GtkWidget        *widget,
+                    GtkDirectionType  direction)
+{
+  return gtk_widget_child_focus (OCG_COMPOSER (widget)->box, direction);
+}
+
 static gboolean
 ocg_composer_grab_focus (GtkWidget *widget)
 {
@@ -296,6 +306,7 @@ ocg_composer_class_init (OcgComposerClass *klass)
   object_class->get_property = ocg_composer_get_property;
   object_class->set_property = ocg_composer_set_property;
   widget_class->grab_focus = ocg_composer_grab_focus;
+  widget_class->focus = ocg_composer_focus;
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,

@@ -1366,6 +1366,7 @@ code_block_new (Node *node)
   gtk_source_buffer_set_style_scheme (buffer, current_style_scheme ());
 
   view = gtk_source_view_new_with_buffer (buffer);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Code"), -1);
   gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);

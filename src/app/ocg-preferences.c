@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "ocg-client.h"
+#include "ocg-a11y.h"
 #include "ocg-json.h"
 #include "ocg-keyring.h"
 #include "ocg-preferences.h"
@@ -300,6 +301,24 @@ on_remove_clicked (GtkButton      *button,
   rebuild_servers (self);
 }
 
+/* libadwaita 1.2 leaves some of its own controls without a name a screen
+ * reader can say: the search button and field, a password's peek button */
+static void
+name_inner_controls (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SEARCH_ENTRY (child))
+        ocg_a11y_set_name (child, _("Search preferences"));
+      else if (GTK_IS_BUTTON (child) && gtk_widget_get_ancestor (child, ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL)
+        ocg_a11y_set_name (child, _("Show Password"));
+      else if (GTK_IS_TOGGLE_BUTTON (child) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "edit-find-symbolic") == 0)
+        ocg_a11y_set_name (child, _("Search"));
+      name_inner_controls (child);
+    }
+}
+
 static GtkWidget *
 server_row (OcgPreferences *self,
             const char     *url,
@@ -309,7 +328,8 @@ server_row (OcgPreferences *self,
             gboolean        active)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *check = gtk_check_button_new ();
+  /* One server of several: a radio button, also for screen readers */
+  GtkWidget *check = g_object_new (GTK_TYPE_CHECK_BUTTON, "accessible-role", GTK_ACCESSIBLE_ROLE_RADIO, NULL);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (subtitle != NULL)
@@ -328,7 +348,12 @@ server_row (OcgPreferences *self,
 
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
+      g_autofree char *name = NULL;
+
       gtk_widget_set_tooltip_text (remove, _("Remove"));
+      /* Translators: the name of the button that removes the server at %s */
+      name = g_strdup_printf (_("Remove %s"), url);
+      ocg_a11y_set_name (remove, name);
       g_object_set_data_full (G_OBJECT (remove), "url", g_strdup (url), g_free);
       g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
@@ -456,6 +481,10 @@ ocg_preferences_new (GSettings     *settings,
   gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down),
                               current == ADW_COLOR_SCHEME_FORCE_LIGHT ? 1 : current == ADW_COLOR_SCHEME_FORCE_DARK ? 2 : 0);
   gtk_widget_set_valign (drop_down, GTK_ALIGN_CENTER);
+  ocg_a11y_set_name (drop_down, _("Style"));
+  /* And the button inside it, which screen readers reach too */
+  if (GTK_IS_BUTTON (gtk_widget_get_first_child (drop_down)))
+    ocg_a11y_set_name (gtk_widget_get_first_child (drop_down), _("Style"));
   g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_color_scheme_changed), NULL);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), drop_down);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -530,10 +559,10 @@ ocg_preferences_new (GSettings     *settings,
   gtk_label_set_selectable (GTK_LABEL (self->result_label), TRUE);
   gtk_widget_set_visible (self->result_label, FALSE);
   gtk_box_append (GTK_BOX (buttons), self->result_label);
-  self->test_button = gtk_button_new_with_mnemonic (_("_Test"));
+  self->test_button = ocg_a11y_button_new_with_mnemonic (_("_Test"));
   g_signal_connect (self->test_button, "clicked", G_CALLBACK (on_test_clicked), self);
   gtk_box_append (GTK_BOX (buttons), self->test_button);
-  self->add_button = gtk_button_new_with_mnemonic (_("_Add"));
+  self->add_button = ocg_a11y_button_new_with_mnemonic (_("_Add"));
   gtk_widget_add_css_class (self->add_button, "suggested-action");
   gtk_widget_set_sensitive (self->add_button, settings != NULL);
   g_signal_connect (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
@@ -545,5 +574,6 @@ ocg_preferences_new (GSettings     *settings,
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
   rebuild_servers (self);
+  name_inner_controls (GTK_WIDGET (self));
   return GTK_WIDGET (self);
 }

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ocg-a11y.h"
 #include "ocg-json.h"
 #include "ocg-prompt-dock.h"
 #include "ocg-text.h"
@@ -234,7 +235,7 @@ permission_card (OcgPromptDock *self,
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_(actions[i].label));
+      GtkWidget *button = ocg_a11y_button_new_with_mnemonic (_(actions[i].label));
 
       if (actions[i].style != NULL)
         gtk_widget_add_css_class (button, actions[i].style);
@@ -354,7 +355,11 @@ question_card (OcgPromptDock *self,
           shown = description != NULL && *description != '\0'
             ? g_strdup_printf ("%s — %s", option_label, description)
             : g_strdup (option_label);
-          check = gtk_check_button_new_with_label (shown);
+          /* One answer of several: radio buttons, also for screen readers
+           * (GTK 4.8 keeps a grouped check button a check box for them) */
+          check = g_object_new (GTK_TYPE_CHECK_BUTTON, "label", shown,
+                                "accessible-role", multiple ? GTK_ACCESSIBLE_ROLE_CHECKBOX : GTK_ACCESSIBLE_ROLE_RADIO,
+                                NULL);
           g_object_set_data_full (G_OBJECT (check), "label", g_strdup (option_label), g_free);
           if (!multiple)
             {
@@ -370,6 +375,7 @@ question_card (OcgPromptDock *self,
       if (custom)
         {
           entry = gtk_entry_new ();
+          ocg_a11y_set_name (entry, _("Or type your own answer"));
           gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Or type your own answer"));
           g_ptr_array_add (widgets, entry);
           gtk_box_append (GTK_BOX (card), entry);
@@ -380,10 +386,10 @@ question_card (OcgPromptDock *self,
 
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  dismiss = gtk_button_new_with_mnemonic (_("_Dismiss"));
+  dismiss = ocg_a11y_button_new_with_mnemonic (_("_Dismiss"));
   g_object_set_data (G_OBJECT (dismiss), "card", card);
   g_signal_connect (dismiss, "clicked", G_CALLBACK (on_question_dismiss), self);
-  submit = gtk_button_new_with_mnemonic (_("_Submit"));
+  submit = ocg_a11y_button_new_with_mnemonic (_("_Submit"));
   gtk_widget_add_css_class (submit, "suggested-action");
   g_object_set_data (G_OBJECT (submit), "card", card);
   g_signal_connect (submit, "clicked", G_CALLBACK (on_question_submit), self);

@@ -150,6 +150,26 @@ update_row (GtkListItem *item,
   gtk_widget_set_visible (row->waiting, waiting);
   gtk_widget_set_tooltip_text (row->waiting, waiting ? _("Waiting for your answer") : NULL);
 
+  /* What a screen reader says for the row: its title, then what the marks
+   * show, then when */
+  {
+    g_autoptr(GString) name = g_string_new (gtk_label_get_text (GTK_LABEL (row->title)));
+    GtkWidget *item_widget = gtk_widget_get_parent (row->expander);
+
+    if (waiting)
+      g_string_append_printf (name, ", %s", _("Waiting for your answer"));
+    else if (retrying)
+      g_string_append_printf (name, ", %s", _("Retrying"));
+    else if (busy)
+      g_string_append_printf (name, ", %s", _("Working"));
+    else if (failed)
+      g_string_append_printf (name, ", %s", _("The last turn failed"));
+    if (*when != '\0')
+      g_string_append_printf (name, ", %s", when);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
+    if (item_widget != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (item_widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
+  }
 }
 
 static void
@@ -473,6 +493,40 @@ ocg_sidebar_dispose (GObject *object)
   G_OBJECT_CLASS (ocg_sidebar_parent_class)->dispose (object);
 }
 
+/* The list is one stop for Tab, at the open session's row; Up and Down move
+ * in it */
+static gboolean
+focus_selected_row (OcgSidebar *self)
+{
+  for (guint i = 0; i < self->bound->len; i++)
+    {
+      GtkListItem *item = g_ptr_array_index (self->bound, i);
+
+      if (gtk_list_item_get_selected (item) && gtk_list_item_get_child (item) != NULL)
+        return gtk_widget_grab_focus (gtk_list_item_get_child (item));
+    }
+  return FALSE;
+}
+
+static gboolean
+ocg_sidebar_focus (GtkWidget        *widget,
+                   GtkDirectionType  direction)
+{
+  OcgSidebar *self = OCG_SIDEBAR (widget);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  gboolean in_list = focus != NULL && gtk_widget_is_ancestor (focus, self->list_view);
+  gboolean in_sidebar = focus != NULL && gtk_widget_is_ancestor (focus, widget);
+
+  if (direction == GTK_DIR_TAB_FORWARD && in_list)
+    return FALSE;
+  if (direction == GTK_DIR_TAB_BACKWARD && in_list)
+    return gtk_widget_grab_focus (self->search_entry);
+  if (((direction == GTK_DIR_TAB_FORWARD && in_sidebar) || (direction == GTK_DIR_TAB_BACKWARD && !in_sidebar)) &&
+      gtk_widget_get_mapped (self->list_view) && focus_selected_row (self))
+    return TRUE;
+  return GTK_WIDGET_CLASS (ocg_sidebar_parent_class)->focus (widget, direction);
+}
+
 static void
 ocg_sidebar_class_init (OcgSidebarClass *klass)
 {
@@ -483,6 +537,7 @@ ocg_sidebar_class_init (OcgSidebarClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "sidebar");
+  widget_class->focus = ocg_sidebar_focus;
 
   signals[SESSION_SELECTED] =
     g_signal_new ("session-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -499,6 +554,8 @@ ocg_sidebar_init (OcgSidebar *self)
 
   self->search_entry = gtk_search_entry_new ();
   g_object_set (self->search_entry, "placeholder-text", _("Search sessions"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search sessions"), -1);
   gtk_widget_set_margin_start (self->search_entry, 8);
   gtk_widget_set_margin_end (self->search_entry, 8);
   gtk_widget_set_margin_top (self->search_entry, 6);

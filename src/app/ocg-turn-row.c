@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "ocg-application.h"
+#include "ocg-a11y.h"
 #include "ocg-json.h"
 #include "ocg-timeline.h"
 #include "ocg-turn-row.h"
@@ -581,7 +582,7 @@ build_head (OcgTurnRow *self)
   gtk_label_set_wrap (GTK_LABEL (self->send_error_label), TRUE);
   gtk_widget_add_css_class (self->send_error_label, "error");
   gtk_grid_attach (GTK_GRID (self->send_error), self->send_error_label, 1, 0, 1, 1);
-  retry = gtk_button_new_with_mnemonic (_("_Retry"));
+  retry = ocg_a11y_button_new_with_mnemonic (_("_Retry"));
   gtk_widget_add_css_class (retry, "pill");
   g_signal_connect (retry, "clicked", G_CALLBACK (on_retry_clicked), self);
   gtk_grid_attach (GTK_GRID (self->send_error), retry, 2, 0, 1, 1);

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "ocg-a11y.h"
 #include "ocg-welcome.h"
 
 struct _OcgWelcome
@@ -130,7 +131,7 @@ ocg_welcome_init (OcgWelcome *self)
                                    _("The agent works in a project folder: it reads, runs and edits what is there"));
   gtk_widget_add_css_class (status, "compact");
 
-  button = gtk_button_new_with_mnemonic (_("_Open Folder…"));
+  button = ocg_a11y_button_new_with_mnemonic (_("_Open Folder…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "welcome.open-folder");
   gtk_widget_add_css_class (button, "pill");
   gtk_widget_add_css_class (button, "suggested-action");

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ocg-a11y.h"
 #include "ocg-chat-view.h"
 #include "ocg-composer.h"
 #include "ocg-ids.h"
@@ -814,6 +815,7 @@ update_connection (OcgWindow *self)
       gtk_widget_set_visible (self->status_button, retry || state == OCG_CONNECTION_SERVER_MISSING);
       gtk_button_set_label (GTK_BUTTON (self->status_button), _("_Try Again"));
       gtk_button_set_use_underline (GTK_BUTTON (self->status_button), TRUE);
+      ocg_a11y_fix_mnemonic (self->status_button);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->status_button), "win.retry-connection");
       gtk_stack_set_visible_child_name (self->content_stack, "status");
     }
@@ -1221,6 +1223,59 @@ ocg_window_finalize (GObject *object)
   G_OBJECT_CLASS (ocg_window_parent_class)->finalize (object);
 }
 
+/* F6 and Shift+F6 go from region to region, as in GNOME's apps: the
+ * sidebar, the transcript, the prompts waiting for an answer, the composer.
+ * A region is entered as Tab enters it, the sidebar at its list. */
+static void
+cycle_region_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+  GtkWidget *regions[] = { self->sidebar, self->chat_view, self->prompt_dock, self->composer };
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean backward = g_str_equal (action_name, "win.previous-region");
+  guint n = G_N_ELEMENTS (regions), current = n;
+
+  for (guint i = 0; i < n; i++)
+    if (focus != NULL && (focus == regions[i] || gtk_widget_is_ancestor (focus, regions[i])))
+      current = i;
+  for (guint step = 1; step <= n; step++)
+    {
+      guint next = current == n
+        ? (backward ? n - step : step - 1)
+        : (backward ? current + n - step : current + step) % n;
+      GtkWidget *region = regions[next];
+
+      if (next == current)
+        break;
+      if (!gtk_widget_is_drawable (region) || !gtk_widget_is_sensitive (region))
+        continue;
+      if (gtk_widget_child_focus (region, GTK_DIR_TAB_FORWARD))
+        {
+          /* In the sidebar, on past the search field to the open session's
+           * row, where Up and Down work; the field when there is none */
+          if (region == self->sidebar)
+            gtk_widget_child_focus (region, GTK_DIR_TAB_FORWARD);
+          return;
+        }
+    }
+}
+
+/* The template's buttons with a mnemonic, named without its underscore */
+static void
+fix_mnemonics (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_use_underline (GTK_BUTTON (child)) &&
+          gtk_button_get_label (GTK_BUTTON (child)) != NULL)
+        ocg_a11y_fix_mnemonic (child);
+      fix_mnemonics (child);
+    }
+}
+
 static void
 ocg_window_class_init (OcgWindowClass *klass)
 {
@@ -1260,6 +1315,8 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
 
   gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_action);
+  gtk_widget_class_install_action (widget_class, "win.next-region", NULL, cycle_region_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.load-session", "s", load_session_action);
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
@@ -1270,6 +1327,8 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.send", NULL);
@@ -1283,6 +1342,7 @@ ocg_window_init (OcgWindow *self)
   self->pending_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->was_busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  fix_mnemonics (GTK_WIDGET (self));
 }
 
 OcgWindow *

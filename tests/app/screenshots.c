@@ -188,6 +188,15 @@ main (int   argc,
     }
   save (GTK_WIDGET (window), "finished-turn-expanded.png");
 
+  /* 2a. The keyboard in the sidebar: F6 to the open session's row, its
+   * focus ring */
+  gtk_window_set_focus_visible (GTK_WINDOW (window), TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-region", NULL);
+  save (GTK_WIDGET (window), "keyboard-sidebar.png");
+  /* F6 again: the transcript's row next to the composer */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-region", NULL);
+  save (GTK_WIDGET (window), "keyboard-transcript.png");
+
   /* 2b. Read back up from there: the way back to the end shows */
   {
     OcgChatView *view = OCG_CHAT_VIEW (ocg_window_get_chat_view (window));
