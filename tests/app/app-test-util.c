@@ -63,6 +63,48 @@ app_test_run_for (guint ms)
   app_test_wait (never, NULL, ms);
 }
 
+typedef struct
+{
+  guint seen;
+  guint wanted;
+} Frames;
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  Frames *frames = data;
+
+  return ++frames->seen < frames->wanted ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+enough_frames (gpointer data)
+{
+  Frames *frames = data;
+
+  return frames->seen >= frames->wanted;
+}
+
+void
+app_test_wait_frames (GtkWidget *widget,
+                      guint      n)
+{
+  Frames frames = { 0, n };
+
+  g_assert_true (gtk_widget_get_realized (widget));
+  gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+  /* A bound for a machine that hangs, not a delay */
+  g_assert_true (app_test_wait (enough_frames, &frames, 60000));
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
 GtkWidget *
 app_test_window (GtkWidget *child,
                  int        width,
@@ -73,7 +115,8 @@ app_test_window (GtkWidget *child,
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_set_child (GTK_WINDOW (window), child);
   gtk_window_present (GTK_WINDOW (window));
-  app_test_run_for (100);
+  g_assert_true (app_test_wait (is_mapped, window, 60000));
+  app_test_wait_frames (window, 2);
   return window;
 }
 

@@ -15,9 +15,14 @@ void       app_test_init          (int      *argc,
 gboolean   app_test_wait          (gboolean (*predicate) (gpointer),
                                    gpointer   data,
                                    guint      timeout_ms);
-/* Iterates the main loop for @ms milliseconds */
+/* Iterates the main loop for @ms milliseconds: for pictures, not tests,
+ * which wait for what they check */
 void       app_test_run_for       (guint      ms);
-/* A window holding @child, shown, sized @width x @height */
+/* Runs the main loop until @widget's window has drawn @n more frames: what
+ * was queued before is laid out and drawn, however long that takes */
+void       app_test_wait_frames   (GtkWidget *widget,
+                                   guint      n);
+/* A window holding @child, shown, sized @width x @height, and drawn */
 GtkWidget *app_test_window        (GtkWidget *child,
                                    int        width,
                                    int        height);

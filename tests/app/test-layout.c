@@ -267,47 +267,12 @@ revealed (gpointer data)
   return all_revealed (data);
 }
 
-typedef struct
-{
-  guint seen;
-  guint wanted;
-} Frames;
-
-static gboolean
-count_frame (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       data)
-{
-  Frames *frames = data;
-
-  return ++frames->seen < frames->wanted ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  Frames *frames = data;
-
-  return frames->seen >= frames->wanted;
-}
-
-/* Until @widget's window has drawn @n more frames */
-static void
-wait_frames (GtkWidget *widget,
-             guint      n)
-{
-  Frames frames = { 0, n };
-
-  gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
-  g_assert_true (app_test_wait (enough_frames, &frames, 60000));
-}
-
 /* Every revealer at rest, and laid out after that */
 static void
 settle (GtkWidget *root)
 {
   g_assert_true (app_test_wait (revealed, root, 60000));
-  wait_frames (root, 2);
+  app_test_wait_frames (root, 2);
 }
 
 /* Expands every step, also those that appear when another one expands (a

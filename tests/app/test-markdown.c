@@ -79,6 +79,18 @@ scheme_id (GtkWidget *source_view)
   return gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer));
 }
 
+static gboolean
+is_dark (gpointer source_view)
+{
+  return g_strcmp0 (scheme_id (source_view), "Adwaita-dark") == 0;
+}
+
+static gboolean
+is_light (gpointer source_view)
+{
+  return g_strcmp0 (scheme_id (source_view), "Adwaita") == 0;
+}
+
 /* A description of everything a user could see, to compare two views */
 
 static int
@@ -515,6 +527,12 @@ is_set (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
+static gboolean
+shows_copy_icon (gpointer button)
+{
+  return g_strcmp0 (gtk_button_get_icon_name (button), "edit-copy-symbolic") == 0;
+}
+
 static void
 test_code_copy (void)
 {
@@ -541,12 +559,11 @@ test_code_copy (void)
   g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "object-select-symbolic");
 
   gdk_clipboard_read_text_async (clipboard, NULL, on_text_read, &copied);
-  g_assert_true (app_test_wait (is_set, &copied, 2000));
+  g_assert_true (app_test_wait (is_set, &copied, 30000));
   g_assert_cmpstr (copied, ==, code);
 
   /* The check mark goes back to a copy icon */
-  app_test_run_for (1700);
-  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "edit-copy-symbolic");
+  g_assert_true (app_test_wait (shows_copy_icon, button, 30000));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -566,7 +583,7 @@ test_code_dark (void)
   g_assert_cmpstr (scheme_id (source), ==, "Adwaita");
 
   adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
-  app_test_run_for (50);
+  g_assert_true (app_test_wait (is_dark, source, 30000));
   g_assert_true (adw_style_manager_get_dark (style_manager));
   g_assert_cmpstr (scheme_id (source), ==, "Adwaita-dark");
   /* Nested ones too */
@@ -579,8 +596,7 @@ test_code_dark (void)
   g_assert_cmpstr (scheme_id (code_view (nth_block (view, 2))), ==, "Adwaita-dark");
 
   adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  app_test_run_for (50);
-  g_assert_cmpstr (scheme_id (source), ==, "Adwaita");
+  g_assert_true (app_test_wait (is_light, source, 30000));
   adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -782,8 +798,9 @@ test_one_render_per_frame (void)
   g_assert_cmpuint (ocg_markdown_view_get_n_renders (view), ==, 0);
   g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), ==, 0);
 
-  g_assert_true (app_test_wait (rendered, &wait, 2000));
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (rendered, &wait, 30000));
+  /* Once: later frames render nothing more */
+  app_test_wait_frames (GTK_WIDGET (view), 2);
   g_assert_cmpuint (ocg_markdown_view_get_n_renders (view), ==, 1);
   g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), >, 3);
 
@@ -791,8 +808,8 @@ test_one_render_per_frame (void)
   wait.n_renders = 1;
   for (gsize i = len / 2; i <= len; i++)
     ocg_markdown_view_set_text (view, streaming_document, i);
-  g_assert_true (app_test_wait (rendered, &wait, 2000));
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (rendered, &wait, 30000));
+  app_test_wait_frames (GTK_WIDGET (view), 2);
   g_assert_cmpuint (ocg_markdown_view_get_n_renders (view), ==, 2);
 
   streamed = dump (view);
@@ -801,7 +818,7 @@ test_one_render_per_frame (void)
 
   /* Setting the same text again does nothing */
   ocg_markdown_view_set_text (view, streaming_document, -1);
-  app_test_run_for (100);
+  app_test_wait_frames (GTK_WIDGET (view), 2);
   ocg_markdown_view_flush (view);
   g_assert_cmpuint (ocg_markdown_view_get_n_renders (view), ==, 2);
 
@@ -958,7 +975,7 @@ test_large (void)
   ocg_markdown_view_flush (view);
   full = g_get_monotonic_time () - start;
   g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), ==, n_sections * 4);
-  app_test_run_for (100);
+  app_test_wait_frames (window, 1);
 
   /* Typing at the end of 1 MB parses only the end */
   first = nth_block (view, 0);
@@ -983,7 +1000,7 @@ test_large (void)
   ocg_markdown_view_set_text (view, code->str, code->len);
   ocg_markdown_view_flush (view);
   g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), ==, 1);
-  app_test_run_for (100);
+  app_test_wait_frames (window, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

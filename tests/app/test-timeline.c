@@ -111,14 +111,15 @@ on_frame (const char *type,
   ocg_sync_apply_frame (user_data, data, len);
 }
 
-static char *
-read_fixture (gsize *len)
+static GBytes *
+read_fixture (void)
 {
   g_autofree char *path = g_build_filename (g_getenv ("OCG_TEST_DATA"), "opencode-1.18.33", "events.sse", NULL);
-  char *events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
 
-  g_assert_true (g_file_get_contents (path, &events, len, NULL));
-  return events;
+  g_assert_no_error (error);
+  return g_mapped_file_get_bytes (file);
 }
 
 static OcgStore *
@@ -127,8 +128,9 @@ load_fixture (void)
   OcgStore *store = ocg_store_new ();
   g_autoptr(OcgSync) sync = ocg_sync_new (store, NULL);
   g_autoptr(OcgSseParser) parser = ocg_sse_parser_new (on_frame, sync);
+  g_autoptr(GBytes) bytes = read_fixture ();
   gsize len;
-  g_autofree char *events = read_fixture (&len);
+  const char *events = g_bytes_get_data (bytes, &len);
 
   ocg_sse_parser_feed (parser, events, len);
   ocg_sse_parser_end_of_stream (parser);
@@ -235,14 +237,31 @@ is_mapped (gpointer widget)
   return gtk_widget_get_mapped (widget);
 }
 
+static void
+on_clicked (GtkButton *button,
+            gboolean  *clicked)
+{
+  *clicked = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 /* As Enter or Space would: a button's activation clicks it a moment later,
  * once it is on screen (one just revealed needs a frame) */
 static void
 activate (GtkWidget *button)
 {
-  g_assert_true (app_test_wait (is_mapped, button, 2000));
+  gboolean clicked = FALSE;
+  gulong id = g_signal_connect (button, "clicked", G_CALLBACK (on_clicked), &clicked);
+
+  g_assert_true (app_test_wait (is_mapped, button, 30000));
   g_assert_true (gtk_widget_activate (button));
-  app_test_run_for (400);
+  g_assert_true (app_test_wait (is_true, &clicked, 30000));
+  g_signal_handler_disconnect (button, id);
 }
 
 static GtkWidget *
@@ -337,7 +356,7 @@ test_step_states (void)
   /* it ticks */
   fake_now += 2000;
   five.root = step;
-  g_assert_true (app_test_wait (label_is, &five, 3000));
+  g_assert_true (app_test_wait (label_is, &five, 30000));
 
   /* completed */
   put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
@@ -532,7 +551,7 @@ test_bash_output (void)
   step = ocg_timeline_step_new (store, part, "/proj");
   window = show_sized (step, 360);
   ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
-  g_assert_true (app_test_wait (command_wrapped, step, 10000));
+  g_assert_true (app_test_wait (command_wrapped, step, 30000));
   g_assert_cmpint (gtk_widget_get_height (app_test_find_by_css (step, "step-command", 0)), >, 60);
   g_assert_true (g_str_has_suffix (text_of (step, "step-command"), "&& echo done\nexit 0"));
   g_assert_cmpstr (text_of (step, "step-subject"), ==, "for f in src/app/*.c src/core/*.c tests/*.c; do echo \"$f\";"
@@ -571,7 +590,7 @@ test_bash_huge_output (void)
   step = ocg_timeline_step_new (store, part, "/proj");
   window = show (step);
   ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (is_mapped, app_test_find_by_css (step, "step-output", 0), 30000));
 
   g_assert_true (shown (step, "truncation-note"));
   g_assert_cmpstr (text_of (step, "truncation-note"), ==, "Showing the last 64 KB");
@@ -763,8 +782,9 @@ test_fixture_live (void)
   GtkWidget *timeline = ocg_timeline_new (store);
   GtkWidget *window = show (timeline);
   Watch watch = { OCG_TIMELINE (timeline), FALSE, 0, g_ptr_array_new_with_free_func (g_free) };
-  g_autofree char *events = NULL;
+  g_autoptr(GBytes) bytes = read_fixture ();
   gsize len;
+  const char *events = g_bytes_get_data (bytes, &len);
   gsize pos = 0;
 
   ocg_timeline_set_session (OCG_TIMELINE (timeline), TOOLS_SESSION);
@@ -772,10 +792,9 @@ test_fixture_live (void)
   g_signal_connect (timeline, "notify::busy", G_CALLBACK (on_busy), &watch);
   g_signal_connect (timeline, "notify::status-text", G_CALLBACK (on_status_text), &watch);
 
-  events = read_fixture (&len);
   while (pos < len)
     {
-      const char *next = strstr (events + pos, "\n\n");
+      const char *next = g_strstr_len (events + pos, (gssize) (len - pos), "\n\n");
       gsize n = next != NULL ? (gsize) (next - (events + pos)) + 2 : len - pos;
 
       ocg_sse_parser_feed (parser, events + pos, n);
@@ -915,7 +934,7 @@ test_header_busy (void)
   g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (app_test_find_by_type (
                    app_test_find_by_css (timeline, "timeline-header", 0), GTK_TYPE_SPINNER, 0))));
   fake_now += 2000;
-  g_assert_true (app_test_wait (label_is, &seven, 3000));
+  g_assert_true (app_test_wait (label_is, &seven, 30000));
 
   /* Text after the tool: the newest part speaks */
   put_part (store, "{\"id\": \"prt_2\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"text\","

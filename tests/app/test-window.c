@@ -94,8 +94,8 @@ fixture_setup (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
   ocg_connection_start (fixture->connection);
-  g_assert_true (app_test_wait (is_connected, fixture, 10000));
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (is_connected, fixture, 60000));
+  app_test_wait_frames (GTK_WIDGET (fixture->window), 2);
 }
 
 static void
@@ -105,7 +105,9 @@ fixture_teardown (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   ocg_connection_stop (fixture->connection);
   g_clear_object (&fixture->connection);
-  app_test_run_for (50);
+  /* What the stop and the destruction set going */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   fake_server_free (fixture->server);
   json_object_unref (fixture->state);
 }
@@ -141,6 +143,20 @@ row_title (GListModel *rows,
   return g_strdup (ocg_session_get_title (session));
 }
 
+typedef struct
+{
+  OcgSidebar *sidebar;
+  guint       n;
+} Rows;
+
+static gboolean
+has_n_rows (gpointer data)
+{
+  Rows *rows = data;
+
+  return g_list_model_get_n_items (ocg_sidebar_get_rows (rows->sidebar)) == rows->n;
+}
+
 static void
 test_sidebar_order_and_nesting (Fixture       *fixture,
                                 gconstpointer  data)
@@ -170,7 +186,7 @@ test_sidebar_order_and_nesting (Fixture       *fixture,
 
   /* Opening the child session expands its parent and selects it */
   ocg_window_open_session (fixture->window, TASK_CHILD);
-  app_test_run_for (100);
+  g_assert_true (app_test_wait (has_n_rows, &(Rows) { sidebar, roots->len + 1 }, 30000));
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, roots->len + 1);
   {
     g_autofree char *child = row_title (rows, task_row + 1);
@@ -185,11 +201,11 @@ test_sidebar_order_and_nesting (Fixture       *fixture,
     GtkWidget *entry = app_test_find_by_type (GTK_WIDGET (sidebar), GTK_TYPE_SEARCH_ENTRY, 0);
 
     gtk_editable_set_text (GTK_EDITABLE (entry), "subagent");
-    app_test_run_for (400);
+    g_assert_true (app_test_wait (has_n_rows, &(Rows) { sidebar, 1 }, 30000));
     rows = ocg_sidebar_get_rows (sidebar);
     g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
     gtk_editable_set_text (GTK_EDITABLE (entry), "");
-    app_test_run_for (400);
+    g_assert_true (app_test_wait (has_n_rows, &(Rows) { sidebar, roots->len + 1 }, 30000));
   }
 }
 
@@ -216,6 +232,38 @@ first_turn_row (Fixture *fixture)
     }
 }
 
+static gboolean
+session_shown (gpointer data)
+{
+  OcgTurnRow *row = first_turn_row (data);
+
+  return row != NULL && gtk_widget_get_mapped (GTK_WIDGET (row));
+}
+
+/* Opens a session and waits until its first turn is on screen */
+static void
+open_session (Fixture    *fixture,
+              const char *session_id)
+{
+  ocg_window_open_session (fixture->window, session_id);
+  g_assert_true (app_test_wait (session_shown, fixture, 30000));
+  app_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *session_id;
+} Known;
+
+static gboolean
+has_session (gpointer data)
+{
+  Known *known = data;
+
+  return ocg_store_lookup_session (ocg_connection_get_store (known->fixture->connection), known->session_id) != NULL;
+}
+
 static void
 test_transcript_of_a_session (Fixture       *fixture,
                               gconstpointer  data)
@@ -225,8 +273,7 @@ test_transcript_of_a_session (Fixture       *fixture,
   GtkWidget *markdown;
   g_autofree char *text = NULL;
 
-  ocg_window_open_session (fixture->window, TOOLS);
-  app_test_run_for (300);
+  open_session (fixture, TOOLS);
 
   /* One user message, five assistant steps: one turn */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))), ==, 1);
@@ -253,8 +300,7 @@ test_failed_turn_shows_error (Fixture       *fixture,
 {
   OcgTurnRow *row;
 
-  ocg_window_open_session (fixture->window, "ses_e02ff49b8ffe8zNG7qZnROYh16");
-  app_test_run_for (300);
+  open_session (fixture, "ses_e02ff49b8ffe8zNG7qZnROYh16");
   row = first_turn_row (fixture);
   g_assert_nonnull (row);
   g_assert_nonnull (app_test_find_label (ocg_window_get_chat_view (fixture->window), "upstream exploded"));
@@ -323,8 +369,7 @@ test_permission_from_child_session (Fixture       *fixture,
   GtkWidget *dock = ocg_window_get_prompt_dock (fixture->window);
   Request request = { fixture->server, "POST /permission/per_test1/reply {\"reply\":\"once\"}" };
 
-  ocg_window_open_session (fixture->window, TASK);
-  app_test_run_for (100);
+  open_session (fixture, TASK);
   fake_server_set (fixture->server, "/permission/per_test1/reply", "true");
 
   /* The subagent asks; the user looks at the parent */
@@ -332,20 +377,20 @@ test_permission_from_child_session (Fixture       *fixture,
                     "{\"type\":\"permission.asked\",\"properties\":{\"id\":\"per_test1\",\"sessionID\":\"" TASK_CHILD "\","
                     "\"permission\":\"bash\",\"patterns\":[\"rm -f scratch.tmp\"],\"metadata\":{\"command\":\"rm -f scratch.tmp\"},"
                     "\"always\":[\"rm *\"]}}");
-  g_assert_true (app_test_wait (dock_has, fixture, 5000));
+  g_assert_true (app_test_wait (dock_has, fixture, 30000));
   g_assert_true (gtk_widget_get_visible (dock));
   g_assert_nonnull (app_test_find_label (dock, "rm -f scratch.tmp"));
   g_assert_nonnull (app_test_find_label (dock, "Count files (@general subagent)"));
 
   gtk_widget_activate (find_button (dock, "Allow _Once"));
-  g_assert_true (app_test_wait (has_request, &request, 5000));
+  g_assert_true (app_test_wait (has_request, &request, 30000));
 
   /* It goes when the server says so */
   g_assert_true (dock_has (fixture));
   fake_server_push (fixture->server,
                     "{\"type\":\"permission.replied\",\"properties\":{\"sessionID\":\"" TASK_CHILD "\","
                     "\"requestID\":\"per_test1\",\"reply\":\"once\"}}");
-  g_assert_true (app_test_wait (dock_empty, fixture, 5000));
+  g_assert_true (app_test_wait (dock_empty, fixture, 30000));
   g_assert_false (gtk_widget_get_visible (dock));
 }
 
@@ -363,7 +408,7 @@ test_question_answered (Fixture       *fixture,
                     "{\"type\":\"question.asked\",\"properties\":{\"id\":\"que_test1\",\"sessionID\":\"" TOOLS "\","
                     "\"questions\":[{\"question\":\"Which color?\",\"header\":\"Color\",\"options\":"
                     "[{\"label\":\"Red\",\"description\":\"warm\"},{\"label\":\"Blue\",\"description\":\"cool\"}]}]}}");
-  g_assert_true (app_test_wait (dock_has, fixture, 5000));
+  g_assert_true (app_test_wait (dock_has, fixture, 30000));
   g_assert_nonnull (app_test_find_label (dock, "Which color?"));
 
   for (guint i = 0; (blue = app_test_find_by_type (dock, GTK_TYPE_CHECK_BUTTON, i)) != NULL; i++)
@@ -372,12 +417,48 @@ test_question_answered (Fixture       *fixture,
   g_assert_nonnull (blue);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (blue), TRUE);
   gtk_widget_activate (find_button (dock, "_Submit"));
-  g_assert_true (app_test_wait (has_request, &request, 5000));
+  g_assert_true (app_test_wait (has_request, &request, 30000));
 
   fake_server_push (fixture->server,
                     "{\"type\":\"question.replied\",\"properties\":{\"sessionID\":\"" TOOLS "\","
                     "\"requestID\":\"que_test1\",\"answers\":[[\"Blue\"]]}}");
-  g_assert_true (app_test_wait (dock_empty, fixture, 5000));
+  g_assert_true (app_test_wait (dock_empty, fixture, 30000));
+}
+
+typedef struct
+{
+  OcgChatView *view;
+  const char  *key;
+  OcgTurnRow  *row;
+} HeadRow;
+
+/* The head row of the turn of @key (the one with the timeline: its foot
+ * has none) shows the message and "disk full" */
+static gboolean
+head_row_shows_failure (gpointer data)
+{
+  HeadRow *head = data;
+
+  head->row = NULL;
+  for (guint i = 0;; i++)
+    {
+      GtkWidget *candidate = app_test_find_by_type (GTK_WIDGET (head->view), OCG_TYPE_TURN_ROW, i);
+
+      if (candidate == NULL)
+        break;
+      if (ocg_turn_row_get_turn (OCG_TURN_ROW (candidate)) != NULL &&
+          g_strcmp0 (ocg_turn_get_key (ocg_turn_row_get_turn (OCG_TURN_ROW (candidate))), head->key) == 0 &&
+          app_test_find_by_type (candidate, OCG_TYPE_TIMELINE, 0) != NULL)
+        head->row = OCG_TURN_ROW (candidate);
+    }
+  return head->row != NULL && app_test_find_label (GTK_WIDGET (head->row), "disk full") != NULL &&
+         app_test_find_label (GTK_WIDGET (head->row), "Summarise the README") != NULL;
+}
+
+static gboolean
+says_no_disk_full (gpointer row)
+{
+  return app_test_find_label (row, "disk full") == NULL;
 }
 
 static void
@@ -394,8 +475,7 @@ test_send_echo_error_and_retry (Fixture       *fixture,
   OcgTurnRow *row;
   guint n_before;
 
-  ocg_window_open_session (fixture->window, TOOLS);
-  app_test_run_for (200);
+  open_session (fixture, TOOLS);
   fake_server_set_status (fixture->server, "/session/" TOOLS "/prompt_async", 500,
                           "{\"name\":\"UnknownError\",\"data\":{\"message\":\"disk full\"}}");
 
@@ -404,7 +484,7 @@ test_send_echo_error_and_retry (Fixture       *fixture,
 
   /* The message is on screen at once */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))), ==, 2);
-  g_assert_true (app_test_wait (has_request, &request, 5000));
+  g_assert_true (app_test_wait (has_request, &request, 30000));
   for (guint i = 0; i < requests->len; i++)
     if (g_str_has_prefix (g_ptr_array_index (requests, i), request.prefix))
       sent = g_ptr_array_index (requests, i);
@@ -425,22 +505,13 @@ test_send_echo_error_and_retry (Fixture       *fixture,
   g_assert_nonnull (ocg_store_lookup_message (store, message_id));
 
   /* The failure is shown on the message, with the server's words */
-  app_test_run_for (300);
   ocg_chat_view_scroll_to_bottom (view);
-  app_test_run_for (300);
-  row = NULL;
-  for (guint i = 0;; i++)
-    {
-      GtkWidget *candidate = app_test_find_by_type (GTK_WIDGET (view), OCG_TYPE_TURN_ROW, i);
+  {
+    HeadRow head = { view, message_id, NULL };
 
-      if (candidate == NULL)
-        break;
-      /* The turn's head, which has the timeline (its foot has none) */
-      if (ocg_turn_row_get_turn (OCG_TURN_ROW (candidate)) != NULL &&
-          g_strcmp0 (ocg_turn_get_key (ocg_turn_row_get_turn (OCG_TURN_ROW (candidate))), message_id) == 0 &&
-          app_test_find_by_type (candidate, OCG_TYPE_TIMELINE, 0) != NULL)
-        row = OCG_TURN_ROW (candidate);
-    }
+    g_assert_true (app_test_wait (head_row_shows_failure, &head, 30000));
+    row = head.row;
+  }
   g_assert_nonnull (row);
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), "disk full"));
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (row), "Summarise the README"));
@@ -453,11 +524,11 @@ test_send_echo_error_and_retry (Fixture       *fixture,
     g_autofree char *prefix = g_strdup_printf ("POST /session/" TOOLS "/prompt_async {\"messageID\":\"%s\"", message_id);
     Request again = { fixture->server, prefix };
 
-    g_assert_true (app_test_wait (has_new_request, &again, 5000));
+    g_assert_true (app_test_wait (has_new_request, &again, 30000));
     g_assert_cmpuint (requests->len, >, n_before);
     g_assert_true (g_str_has_prefix (g_ptr_array_index (requests, requests->len - 1), prefix));
   }
-  app_test_run_for (300);
+  g_assert_true (app_test_wait (says_no_disk_full, row, 30000));
   g_assert_null (app_test_find_label (GTK_WIDGET (row), "disk full"));
 }
 
@@ -477,12 +548,11 @@ test_reconnect_keeps_transcript (Fixture       *fixture,
   OcgComposer *composer = OCG_COMPOSER (ocg_window_get_composer (fixture->window));
   g_autofree char *header = NULL;
 
-  ocg_window_open_session (fixture->window, TOOLS);
-  app_test_run_for (200);
+  open_session (fixture, TOOLS);
   fake_server_set_status (fixture->server, "/event", 503, "{\"message\":\"restarting\"}");
   fake_server_end_streams (fixture->server);
-  g_assert_true (app_test_wait (is_reconnecting, fixture, 5000));
-  app_test_run_for (100);
+  g_assert_true (app_test_wait (is_reconnecting, fixture, 30000));
+  app_test_wait_frames (GTK_WIDGET (fixture->window), 2);
 
   /* Still there, and the header says what happens */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))), ==, 1);
@@ -492,7 +562,7 @@ test_reconnect_keeps_transcript (Fixture       *fixture,
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (composer), "Not connected"));
 
   fake_server_set_status (fixture->server, "/event", 0, NULL);
-  g_assert_true (app_test_wait (is_connected, fixture, 40000));
+  g_assert_true (app_test_wait (is_connected, fixture, 60000));
   g_assert_null (app_test_find_label (GTK_WIDGET (composer), "Not connected"));
 }
 
@@ -526,8 +596,8 @@ test_missing_opencode_page (void)
 
   gtk_window_present (GTK_WINDOW (window));
   ocg_connection_start (connection);
-  g_assert_true (app_test_wait (is_missing, connection, 10000));
-  g_assert_true (app_test_wait (status_page_shown, window, 10000));
+  g_assert_true (app_test_wait (is_missing, connection, 30000));
+  g_assert_true (app_test_wait (status_page_shown, window, 30000));
 
   /* The page says what is missing and how to get it, with a way to try again */
   page = app_test_find_by_type (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, 0);
@@ -564,7 +634,7 @@ test_server (OcgPreferences *prefs,
   gulong id = g_signal_connect (prefs, "tested", G_CALLBACK (on_tested), &done);
 
   ocg_preferences_test_server (prefs, url, password);
-  g_assert_true (app_test_wait (is_true, &done, 20000));
+  g_assert_true (app_test_wait (is_true, &done, 30000));
   g_signal_handler_disconnect (prefs, id);
   return ocg_preferences_get_test_result (prefs);
 }
@@ -702,11 +772,11 @@ test_notification_when_turn_ends (void)
   /* Never shown: a window in the background */
   window = ocg_window_new (app, connection);
   ocg_connection_start (connection);
-  g_assert_true (app_test_wait (is_connected_simple, connection, 10000));
+  g_assert_true (app_test_wait (is_connected_simple, connection, 30000));
 
   fake_server_push (server, "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_n\",\"status\":{\"type\":\"busy\"}}}");
   fake_server_push (server, "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_n\",\"status\":{\"type\":\"idle\"}}}");
-  g_assert_true (app_test_wait (has_received, received, 10000));
+  g_assert_true (app_test_wait (has_received, received, 30000));
   g_assert_cmpstr (g_ptr_array_index (received, 0), ==,
                    "io.github.opencodegtk.OpencodeGtk done-ses_n The agent has finished ('/home/user/demo', 'ses_n')");
 
@@ -714,6 +784,12 @@ test_notification_when_turn_ends (void)
   ocg_connection_stop (connection);
   g_bus_unown_name (name_id);
   g_dbus_connection_unregister_object (bus, object_id);
+}
+
+static gboolean
+is_380_wide (gpointer widget)
+{
+  return gtk_widget_get_width (widget) >= 380;
 }
 
 static void
@@ -741,7 +817,7 @@ test_sidebar_resize (Fixture       *fixture,
   g_signal_emit_by_name (drag, "drag-begin", 10.0, 10.0);
   g_signal_emit_by_name (drag, "drag-update", 80.0, 3.0);
   g_signal_emit_by_name (drag, "drag-end", 80.0, 3.0);
-  app_test_run_for (100);
+  g_assert_true (app_test_wait (is_380_wide, sidebar_box, 30000));
   gtk_widget_get_size_request (sidebar_box, &width, NULL);
   g_assert_cmpint (width, ==, 380);
   g_assert_cmpint (gtk_widget_get_width (sidebar_box), >=, 380);
@@ -764,6 +840,7 @@ label_y (GtkWidget  *view,
   GtkWidget *label = app_test_find_label (view, text);
   graphene_point_t point;
 
+  *y = -1;
   if (label == NULL || !gtk_widget_get_mapped (label) ||
       !gtk_widget_compute_point (label, view, &GRAPHENE_POINT_INIT (0, 0), &point))
     return FALSE;
@@ -828,6 +905,14 @@ first_question_on_screen (GtkWidget *view,
   return FALSE;
 }
 
+/* The list shows its end */
+static gboolean
+at_end (gpointer adjustment)
+{
+  return gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
+         gtk_adjustment_get_upper (adjustment) - 1;
+}
+
 static void
 on_painted (GdkFrameClock *clock,
             gboolean      *painted)
@@ -843,12 +928,13 @@ run_until_painted (GtkWidget *widget)
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
   gboolean painted = FALSE;
   gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_painted), &painted);
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   gtk_widget_queue_draw (widget);
   while (!painted && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_signal_handler_disconnect (clock, handler);
+  g_assert_true (painted);
 }
 
 /* The button that brings the reader back to the end, and whether it shows */
@@ -871,6 +957,12 @@ to_end_shown (GtkWidget *view)
 
   return button != NULL &&
          gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (button)));
+}
+
+static gboolean
+to_end_shown_now (gpointer view)
+{
+  return to_end_shown (view);
 }
 
 /* A session longer than a page of history opens at its end, and scrolling
@@ -899,12 +991,13 @@ test_long_session_scrolls_back (Fixture       *fixture,
   fake_server_set (fixture->server, "/session/ses_long/todo", "[]");
   created = g_strdup_printf ("{\"type\":\"session.created\",\"properties\":{\"info\":{\"id\":\"ses_long\",\"title\":\"Long\",\"directory\":\"/home/user/demo\",\"time\":{\"created\":1000,\"updated\":%u}}}}", 2000 + N_TURNS);
   fake_server_push (fixture->server, created);
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (has_session, &(Known) { fixture, "ses_long" }, 30000));
 
   ocg_window_open_session (fixture->window, "ses_long");
-  g_assert_true (app_test_wait (question_on_screen, &(Question) { view, N_TURNS - 1 }, 10000));
-  app_test_run_for (300);
+  g_assert_true (app_test_wait (question_on_screen, &(Question) { view, N_TURNS - 1 }, 30000));
   adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (ocg_chat_view_get_list_view (OCG_CHAT_VIEW (view))));
+  g_assert_true (app_test_wait (at_end, adj, 30000));
+  app_test_wait_frames (view, 2);
 
   /* At the end: the last question and answer are on screen, the first is
    * nowhere */
@@ -930,6 +1023,8 @@ test_long_session_scrolls_back (Fixture       *fixture,
       g_assert_true (first_question_on_screen (view, N_TURNS, &top));
       g_assert_cmpuint (top, <=, (first == 0 ? N_TURNS : first));
       g_assert_true (question_y (view, top, &before));
+      /* Still a fixed time: measured once every frame has settled, the
+       * row on top has moved by tens of pixels (not solved yet) */
       app_test_run_for (300);
       /* Older turns arrived above: the one on top has not moved */
       g_assert_true (question_y (view, top, &after));
@@ -941,7 +1036,7 @@ test_long_session_scrolls_back (Fixture       *fixture,
   /* Every turn came, once, in order */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (OCG_CHAT_VIEW (view)))), ==, N_TURNS);
   gtk_adjustment_set_value (adj, 0);
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (question_on_screen, &(Question) { view, 0 }, 30000));
   g_assert_true (first_question_on_screen (view, N_TURNS, &first));
   g_assert_cmpuint (first, ==, 0);
 
@@ -954,7 +1049,8 @@ test_long_session_scrolls_back (Fixture       *fixture,
                     "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_000200_v\",\"sessionID\":\"ses_long\",\"role\":\"assistant\",\"parentID\":\"msg_000200_u\",\"modelID\":\"m\",\"time\":{\"created\":5001}}}}");
   fake_server_push (fixture->server,
                     "{\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_000200_v\",\"messageID\":\"msg_000200_v\",\"sessionID\":\"ses_long\",\"type\":\"text\",\"text\":\"\"}}}");
-  app_test_run_for (300);
+  g_assert_true (app_test_wait (to_end_shown_now, view, 30000));
+  app_test_wait_frames (view, 2);
   g_assert_true (question_y (view, 0, &y));
   g_assert_cmpfloat (y, >=, 0);
 
@@ -962,18 +1058,19 @@ test_long_session_scrolls_back (Fixture       *fixture,
    * the answer as it grows, past several screens and rows */
   g_assert_true (to_end_shown (view));
   g_signal_emit_by_name (to_end_button (view), "clicked");
-  g_assert_true (app_test_wait (question_on_screen, &(Question) { view, 200 }, 10000));
+  g_assert_true (app_test_wait (question_on_screen, &(Question) { view, 200 }, 30000));
   g_assert_false (to_end_shown (view));
   for (guint i = 0; i < 120; i++)
     {
       g_autofree char *delta = g_strdup_printf ("{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_long\",\"messageID\":\"msg_000200_v\",\"partID\":\"prt_000200_v\",\"field\":\"text\",\"delta\":\"Paragraph %u of the long answer.\\n\\n\"}}", i);
 
       fake_server_push (fixture->server, delta);
+      /* Streaming: some deltas a frame */
       if (i % 10 == 9)
-        app_test_run_for (50);
+        app_test_wait_frames (view, 1);
     }
-  g_assert_true (app_test_wait (last_paragraph_on_screen, view, 10000));
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (last_paragraph_on_screen, view, 30000));
+  app_test_wait_frames (view, 2);
   g_assert_true (last_paragraph_on_screen (view));
   g_assert_false (question_y (view, 200, &y) && y >= 0);
 }
@@ -1041,7 +1138,7 @@ test_composer_keys (void)
 
   g_signal_connect (composer, "send", G_CALLBACK (on_composer_send), &log);
   g_signal_connect (composer, "stop", G_CALLBACK (on_composer_stop), &log);
-  app_test_run_for (100);
+  app_test_wait_frames (window, 1);
 
   /* Nothing typed: the button cannot send */
   g_assert_false (gtk_widget_get_sensitive (button_of (composer)));
