@@ -271,6 +271,7 @@ ocg_window_open_session (OcgWindow  *self,
 
   /* Until its messages are here, the session says it is loading; not that
    * it is empty */
+  ocg_chat_view_set_load_error (OCG_CHAT_VIEW (self->chat_view), NULL);
   ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view),
                              session_id != NULL && (sync == NULL || !ocg_sync_get_messages_loaded (sync, session_id)));
   ocg_chat_view_set_session (OCG_CHAT_VIEW (self->chat_view), session_id);
