@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 #include "fake-server.h"
+#include "window-fixture.h"
 #include "ocg-chat-view.h"
 #include "ocg-composer.h"
 #include "ocg-json.h"
@@ -24,93 +25,11 @@
 #include <math.h>
 #include <string.h>
 
-#define TOOLS "ses_e02ff560dffeTxcjcz256LiHVM"
-#define TASK "ses_e02ff4fc3ffeKBNxrzbLnahkdE"
-#define TASK_CHILD "ses_e02ff4f37ffeHgRsJlG4WXLMKK"
+#define TOOLS FIXTURE_TOOLS
+#define TASK FIXTURE_TASK
+#define TASK_CHILD FIXTURE_TASK_CHILD
 
-typedef struct
-{
-  FakeServer    *server;
-  OcgConnection *connection;
-  OcgWindow     *window;
-  JsonObject    *state;
-} Fixture;
-
-static JsonNode *
-load_json (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("OCG_TEST_DATA"), "opencode-1.18.33", name, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  return json_node_ref (json_parser_get_root (parser));
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return ocg_connection_get_state (fixture->connection) == OCG_CONNECTION_CONNECTED &&
-         ocg_sync_get_synced (ocg_connection_get_sync (fixture->connection));
-}
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  g_autoptr(JsonNode) state = load_json ("state.json");
-  g_autoptr(JsonArray) sessions = json_array_new ();
-  g_autoptr(GList) ids = NULL;
-  g_autofree char *url = NULL;
-
-  fixture->server = fake_server_new ();
-  fixture->state = json_object_ref (json_node_get_object (state));
-  ids = json_object_get_members (fixture->state);
-  for (GList *l = ids; l != NULL; l = l->next)
-    {
-      JsonObject *entry = json_object_get_object_member (fixture->state, l->data);
-      g_autofree char *path = g_strdup_printf ("/session/%s/message", (char *) l->data);
-      g_autofree char *todo = g_strdup_printf ("/session/%s/todo", (char *) l->data);
-      g_autoptr(JsonNode) messages = json_node_ref (json_object_get_member (entry, "messages"));
-      g_autofree char *text = ocg_json_to_string (messages, FALSE);
-
-      json_array_add_object_element (sessions, json_object_ref (json_object_get_object_member (entry, "info")));
-      fake_server_set (fixture->server, path, text);
-      fake_server_set (fixture->server, todo, "[]");
-    }
-  {
-    g_autoptr(JsonNode) node = ocg_json_node_new_array (json_array_ref (sessions));
-    g_autofree char *text = ocg_json_to_string (node, FALSE);
-
-    fake_server_set (fixture->server, "/session", text);
-  }
-
-  url = fake_server_get_url (fixture->server);
-  fixture->connection = ocg_connection_new_remote (url, NULL, "pw", "/home/user/demo");
-  fixture->window = ocg_window_new (NULL, fixture->connection);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 800);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  ocg_connection_start (fixture->connection);
-  g_assert_true (app_test_wait (is_connected, fixture, 60000));
-  app_test_wait_frames (GTK_WIDGET (fixture->window), 2);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  ocg_connection_stop (fixture->connection);
-  g_clear_object (&fixture->connection);
-  /* What the stop and the destruction set going */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  fake_server_free (fixture->server);
-  json_object_unref (fixture->state);
-}
+typedef WindowFixture Fixture;
 
 static const char *
 session_title (Fixture    *fixture,
@@ -562,7 +481,7 @@ test_reconnect_keeps_transcript (Fixture       *fixture,
   g_assert_nonnull (app_test_find_label (GTK_WIDGET (composer), "Not connected"));
 
   fake_server_set_status (fixture->server, "/event", 0, NULL);
-  g_assert_true (app_test_wait (is_connected, fixture, 60000));
+  g_assert_true (app_test_wait (window_fixture_connected, fixture, 60000));
   g_assert_null (app_test_find_label (GTK_WIDGET (composer), "Not connected"));
 }
 
@@ -1337,7 +1256,7 @@ main (int   argc,
   g_test_add_func ("/composer/keys", test_composer_keys);
   g_test_add_func ("/transcript/hidden-turns", test_transcript_hidden_turns);
 
-#define ADD(path, fn) g_test_add ("/window/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+#define ADD(path, fn) g_test_add ("/window/" path, Fixture, NULL, window_fixture_setup, fn, window_fixture_teardown)
   ADD ("sidebar-order-and-nesting", test_sidebar_order_and_nesting);
   ADD ("sidebar-resize", test_sidebar_resize);
   ADD ("transcript-of-a-session", test_transcript_of_a_session);

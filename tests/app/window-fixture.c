@@ -65,7 +65,9 @@ window_fixture_setup (WindowFixture *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
   ocg_connection_start (fixture->connection);
-  g_assert_true (app_test_wait (window_fixture_connected, fixture, 10000));
+  /* Generous: a busy machine is slow, and the wait ends with the condition */
+  g_assert_true (app_test_wait (window_fixture_connected, fixture, 60000));
+  app_test_wait_frames (GTK_WIDGET (fixture->window), 2);
 }
 
 void
@@ -75,8 +77,9 @@ window_fixture_teardown (WindowFixture *fixture,
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   ocg_connection_stop (fixture->connection);
   g_clear_object (&fixture->connection);
-  /* Let the cancelled calls finish before their server goes */
-  app_test_run_for (50);
+  /* What the stop and the destruction set going, before the server goes */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   fake_server_free (fixture->server);
   json_object_unref (fixture->state);
 }
