@@ -107,6 +107,7 @@ struct _OcgMarkdownView
   gboolean   has_refs;
 
   guint      n_renders;
+  gsize      last_parse_len;
 
   /* While a link is activated: what it reads */
   char      *link_text;
@@ -1778,6 +1779,7 @@ ocg_markdown_view_render (OcgMarkdownView *self)
 
   g_assert (from_block <= self->blocks->len);
 
+  self->last_parse_len = self->text->len - from_offset;
   tail = parse (self->text->str, self->text->len, from_offset);
 
   child = gtk_widget_get_last_child (GTK_WIDGET (self));
@@ -2083,4 +2085,19 @@ ocg_markdown_view_get_n_renders (OcgMarkdownView *self)
   g_return_val_if_fail (OCG_IS_MARKDOWN_VIEW (self), 0);
 
   return self->n_renders;
+}
+
+/**
+ * ocg_markdown_view_get_last_parse_length:
+ * @self: a #OcgMarkdownView
+ *
+ * For tests: how many bytes of the text the last render parsed again, which
+ * is what an update costs.
+ */
+gsize
+ocg_markdown_view_get_last_parse_length (OcgMarkdownView *self)
+{
+  g_return_val_if_fail (OCG_IS_MARKDOWN_VIEW (self), 0);
+
+  return self->last_parse_len;
 }

@@ -19,5 +19,6 @@ const char *ocg_markdown_view_get_text     (OcgMarkdownView *self);
 void        ocg_markdown_view_flush        (OcgMarkdownView *self);
 guint       ocg_markdown_view_get_n_blocks (OcgMarkdownView *self);
 guint       ocg_markdown_view_get_n_renders (OcgMarkdownView *self);
+gsize       ocg_markdown_view_get_last_parse_length (OcgMarkdownView *self);
 
 G_END_DECLS

@@ -312,12 +312,54 @@ on_question_dismiss (GtkButton     *button,
                                     NULL, on_replied, reply_new (self, card));
 }
 
+/* The record's object with U+0000 kept in its strings (as %OCG_JSON_NUL,
+ * which ocg_json_to_string() sends back as such); NULL when it has none */
+static JsonParser *
+exact_tree (OcgRecord *record)
+{
+  g_autoptr(GString) text = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (!ocg_record_holds_nul (record))
+    return NULL;
+  text = g_string_new (NULL);
+  ocg_record_append_json (record, text);
+  parser = json_parser_new ();
+  if (!ocg_json_parse (parser, text->str, text->len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return g_steal_pointer (&parser);
+}
+
+static const char *
+exact_option_label (JsonArray *questions,
+                    guint      question,
+                    guint      option)
+{
+  JsonObject *object;
+  JsonArray *options;
+
+  if (questions == NULL || question >= json_array_get_length (questions))
+    return NULL;
+  object = json_array_get_object_element (questions, question);
+  options = object != NULL ? ocg_json_get_array (object, "options") : NULL;
+  if (options == NULL || option >= json_array_get_length (options))
+    return NULL;
+  object = json_array_get_object_element (options, option);
+  return object != NULL ? ocg_json_get_string (object, "label") : NULL;
+}
+
 static GtkWidget *
 question_card (OcgPromptDock *self,
                OcgRequest    *request)
 {
   JsonObject *json = ocg_text_record_json (OCG_RECORD (request));
   JsonArray *questions = ocg_json_get_array (json, "questions");
+  /* The answer repeats an option's label exactly, U+0000 included */
+  g_autoptr(JsonParser) exact = exact_tree (OCG_RECORD (request));
+  JsonArray *exact_questions = ocg_json_get_array (exact != NULL ? json_node_get_object (json_parser_get_root (exact))
+                                                                 : ocg_record_get_json (OCG_RECORD (request)),
+                                                   "questions");
   g_autofree char *from = origin (self, ocg_record_get_string (OCG_RECORD (request), "sessionID"));
   GPtrArray *per_question = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   GtkWidget *card, *buttons, *submit, *dismiss;
@@ -346,6 +388,7 @@ question_card (OcgPromptDock *self,
         {
           JsonObject *option = json_array_get_object_element (options, j);
           const char *option_label = option != NULL ? ocg_json_get_string (option, "label") : NULL;
+          const char *exact_label = option_label != NULL ? exact_option_label (exact_questions, i, j) : NULL;
           const char *description = option != NULL ? ocg_json_get_string (option, "description") : NULL;
           g_autofree char *shown = NULL;
           GtkWidget *check;
@@ -360,7 +403,7 @@ question_card (OcgPromptDock *self,
           check = g_object_new (GTK_TYPE_CHECK_BUTTON, "label", shown,
                                 "accessible-role", multiple ? GTK_ACCESSIBLE_ROLE_CHECKBOX : GTK_ACCESSIBLE_ROLE_RADIO,
                                 NULL);
-          g_object_set_data_full (G_OBJECT (check), "label", g_strdup (option_label), g_free);
+          g_object_set_data_full (G_OBJECT (check), "label", g_strdup (exact_label != NULL ? exact_label : option_label), g_free);
           if (!multiple)
             {
               if (group == NULL)

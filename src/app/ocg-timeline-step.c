@@ -893,9 +893,16 @@ static void
 update_accessible (OcgTimelineStep *self)
 {
   static const char *states[] = { N_("pending"), N_("running"), N_("done"), N_("failed"), N_("interrupted") };
-  g_autofree char *text = g_strdup_printf ("%s %s, %s", self->label != NULL ? self->label : "",
-                                           gtk_label_get_text (GTK_LABEL (self->subject_label)),
-                                           _(states[self->state]));
+  const char *subject = gtk_label_get_text (GTK_LABEL (self->subject_label));
+  g_autofree char *text = NULL;
+
+  /* "Ran a command ls -la, done"; a step without a subject reads "Thinking, done" */
+  if (subject[0] != '\0')
+    text = g_strdup_printf (C_("step accessible label", "%s %s, %s"), self->label != NULL ? self->label : "",
+                            subject, _(states[self->state]));
+  else
+    text = g_strdup_printf (C_("step accessible label", "%s, %s"), self->label != NULL ? self->label : "",
+                            _(states[self->state]));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->header),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text,

@@ -16,6 +16,7 @@
 #include "ocg-application.h"
 #include "ocg-a11y.h"
 #include "ocg-json.h"
+#include "ocg-text.h"
 #include "ocg-timeline.h"
 #include "ocg-turn-row.h"
 
@@ -129,7 +130,7 @@ refresh_user (OcgTurnRow *self)
       if (g_strcmp0 (type, "text") == 0)
         {
           JsonObject *json = ocg_record_get_json (OCG_RECORD (part));
-          const char *value = ocg_record_get_string (OCG_RECORD (part), "text");
+          g_autofree char *value = ocg_text_record_string (OCG_RECORD (part), "text");
 
           /* What opencode adds by itself is not what the user typed */
           if (value == NULL || json_object_get_boolean_member_with_default (json, "synthetic", FALSE))
@@ -140,7 +141,7 @@ refresh_user (OcgTurnRow *self)
         }
       else if (g_strcmp0 (type, "file") == 0)
         {
-          JsonObject *json = ocg_record_get_json (OCG_RECORD (part));
+          JsonObject *json = ocg_text_record_json (OCG_RECORD (part));
           const char *name = ocg_json_get_string (json, "filename");
           GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
 

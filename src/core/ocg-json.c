@@ -517,8 +517,19 @@ char *
 ocg_json_to_string (JsonNode *node,
                     gboolean  pretty)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonGenerator) gen = NULL;
 
+  /* Compact text goes to the server: U+0000 (see ocg_json_parse()) goes
+   * back as \u0000 */
+  if (!pretty)
+    {
+      GString *out = g_string_new (NULL);
+
+      ocg_json_append_node (out, node);
+      return g_string_free (out, FALSE);
+    }
+
+  gen = json_generator_new ();
   json_generator_set_pretty (gen, pretty);
   json_generator_set_root (gen, node);
   return json_generator_to_data (gen, NULL);

@@ -20,13 +20,17 @@
 #define SES "ses_1"
 #define SESSION "{\"id\":\"" SES "\",\"title\":\"Ti" NUL "tle\",\"directory\":\"/home/user/demo\",\"time\":{\"created\":1,\"updated\":2}}"
 #define USER "{\"info\":{\"id\":\"msg_1\",\"sessionID\":\"" SES "\",\"role\":\"user\",\"time\":{\"created\":1}}," \
-  "\"parts\":[{\"id\":\"prt_1\",\"messageID\":\"msg_1\",\"sessionID\":\"" SES "\",\"type\":\"text\",\"text\":\"Go\"}]}"
+  "\"parts\":[{\"id\":\"prt_1\",\"messageID\":\"msg_1\",\"sessionID\":\"" SES "\",\"type\":\"text\",\"text\":\"Go" NUL "on\"},{\"id\":\"prt_4\",\"messageID\":\"msg_1\",\"sessionID\":\"" SES "\"," \
+  "\"type\":\"file\",\"mime\":\"text/plain\",\"filename\":\"no" NUL "te.txt\",\"url\":\"file:///tmp/note.txt\"}]}"
 #define ANSWER "{\"info\":{\"id\":\"msg_2\",\"sessionID\":\"" SES "\",\"role\":\"assistant\",\"parentID\":\"msg_1\"," \
   "\"time\":{\"created\":2,\"completed\":3},\"finish\":\"stop\"},\"parts\":[" \
   "{\"id\":\"prt_2\",\"messageID\":\"msg_2\",\"sessionID\":\"" SES "\",\"type\":\"tool\",\"tool\":\"bash\",\"callID\":\"c1\"," \
   "\"state\":{\"status\":\"completed\",\"input\":{\"command\":\"printf 'a" NUL "b'\"},\"output\":\"out" NUL "put\"," \
   "\"title\":\"print" NUL "f\",\"time\":{\"start\":1,\"end\":2}}}," \
   "{\"id\":\"prt_3\",\"messageID\":\"msg_2\",\"sessionID\":\"" SES "\",\"type\":\"text\",\"text\":\"before" NUL "after\"}]}"
+#define QUESTION "{\"id\":\"que_1\",\"sessionID\":\"" SES "\",\"questions\":[{\"question\":\"Pick" NUL "one\"," \
+  "\"header\":\"H\",\"options\":[{\"label\":\"Re" NUL "d\",\"description\":\"warm\"},{\"label\":\"Blue\"," \
+  "\"description\":\"cool\"}]}]}"
 #define PERMISSION "{\"id\":\"per_1\",\"sessionID\":\"" SES "\",\"permission\":\"bash\",\"patterns\":[\"rm " NUL "x\"]," \
   "\"metadata\":{\"command\":\"rm " NUL "x\"}}"
 
@@ -75,6 +79,12 @@ assert_shows (GtkWidget  *root,
     }
 }
 
+static gboolean
+has_answer (gpointer data)
+{
+  return fake_server_has_request (data, "POST /question/que_1/reply {\"answers\":[[\"Re\\u0000d\"]]}");
+}
+
 static OcgTimelineStep *
 bash_step (GtkWidget *root)
 {
@@ -99,13 +109,15 @@ test_nul_is_shown (void)
   Fixture fixture = { 0 };
   g_autofree char *url = NULL;
   OcgTimelineStep *step;
-  GtkWidget *dock;
+  GtkWidget *dock, *red = NULL, *submit = NULL;
 
   fixture.server = fake_server_new ();
   fake_server_set (fixture.server, "/session", "[" SESSION "]");
   fake_server_set (fixture.server, "/session/" SES "/message", "[" USER "," ANSWER "]");
   fake_server_set (fixture.server, "/session/" SES "/todo", "[]");
   fake_server_set (fixture.server, "/permission", "[" PERMISSION "]");
+  fake_server_set (fixture.server, "/question", "[" QUESTION "]");
+  fake_server_set (fixture.server, "/question/que_1/reply", "true");
 
   url = fake_server_get_url (fixture.server);
   fixture.connection = ocg_connection_new_remote (url, NULL, "pw", "/home/user/demo");
@@ -131,6 +143,25 @@ test_nul_is_shown (void)
   /* A request's text */
   dock = ocg_window_get_prompt_dock (fixture.window);
   assert_shows (dock, "rm " SHOWN "x");
+
+  /* What the user sent: the text and a file's name */
+  assert_shows (ocg_window_get_chat_view (fixture.window), "Go" SHOWN "on");
+  assert_shows (ocg_window_get_chat_view (fixture.window), "no" SHOWN "te.txt");
+
+  /* A question shows its option as it is, and the answer repeats the
+   * option's label exactly */
+  assert_shows (dock, "Pick" SHOWN "one");
+  for (guint i = 0; (red = app_test_find_by_type (dock, GTK_TYPE_CHECK_BUTTON, i)) != NULL; i++)
+    if (g_str_has_prefix (gtk_check_button_get_label (GTK_CHECK_BUTTON (red)), "Re" SHOWN "d"))
+      break;
+  g_assert_nonnull (red);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (red), TRUE);
+  for (guint i = 0; (submit = app_test_find_by_type (dock, GTK_TYPE_BUTTON, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (submit)), "_Submit") == 0)
+      break;
+  g_assert_nonnull (submit);
+  gtk_widget_activate (submit);
+  g_assert_true (app_test_wait (has_answer, fixture.server, 10000));
 
   gtk_window_destroy (GTK_WINDOW (fixture.window));
   ocg_connection_stop (fixture.connection);

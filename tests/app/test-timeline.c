@@ -424,6 +424,7 @@ test_step_labels (void)
   g_autoptr(OcgStore) store = ocg_store_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *window;
+  char *accessible_label = NULL;
 
   put_message (store, "msg_1", T0, T0 + 9000, "stop");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -451,6 +452,15 @@ test_step_labels (void)
                                               cases[i].icon));
       g_assert_cmpstr (text_of (step, "step-subject"), ==, cases[i].subject);
       g_assert_cmpint (shown (step, "step-subject"), ==, *cases[i].subject != '\0');
+
+      /* What a screen reader says: the label, the subject if there is one, the state */
+      if (*cases[i].subject != '\0')
+        accessible_label = g_strdup_printf ("%s %s, done", cases[i].label, cases[i].subject);
+      else
+        accessible_label = g_strdup_printf ("%s, done", cases[i].label);
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (app_test_find_by_css (step, "step-header", 0)),
+                                           GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label);
+      g_clear_pointer (&accessible_label, g_free);
     }
 
   /* The write step counts what it added */
