@@ -48,6 +48,8 @@ typedef struct
   GString        *line;
   gboolean        ever_connected;
   gboolean        stream_ended;
+  gboolean        ending;
+  guint           ending_id;
   int             status;
   guint64         n_events;
   guint64         n_bytes;
@@ -120,8 +122,11 @@ on_received (OcgEventSource *source,
              Monitor        *monitor)
 {
   monitor->n_bytes += len;
+  /* Flushed at once: what was received is on disk even if the monitor is
+   * killed, and a reader of the file sees it as it arrives */
   if (monitor->record_file != NULL &&
-      fwrite (bytes, 1, (size_t) len, monitor->record_file) != len)
+      (fwrite (bytes, 1, (size_t) len, monitor->record_file) != len ||
+       fflush (monitor->record_file) != 0))
     {
       g_printerr ("opencode-gtk-monitor: cannot write the recording: %s\n", g_strerror (errno));
       g_clear_pointer (&monitor->record_file, fclose);
@@ -189,6 +194,9 @@ on_synced (OcgSync    *sync,
            GParamSpec *pspec,
            Monitor    *monitor)
 {
+  /* Asked to end while fetches were under way: now the state is whole */
+  if (monitor->ending && ocg_sync_get_synced (sync))
+    quit (monitor, 0);
   maybe_finish_once (monitor);
 }
 
@@ -204,9 +212,32 @@ on_fetch_failed (OcgSync      *sync,
 }
 
 static gboolean
+on_ending_timeout (gpointer user_data)
+{
+  Monitor *monitor = user_data;
+
+  monitor->ending_id = 0;
+  g_printerr ("opencode-gtk-monitor: fetches still under way; the state may be incomplete\n");
+  quit (monitor, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_signal (gpointer user_data)
 {
-  quit (user_data, 0);
+  Monitor *monitor = user_data;
+
+  /* The dump is the server's state: let fetches under way (after a
+   * reconnection, say) finish first, for a while; a second signal ends at
+   * once */
+  if (monitor->dump_state && monitor->sync != NULL && !monitor->raw &&
+      !ocg_sync_get_synced (monitor->sync) && !monitor->ending)
+    {
+      monitor->ending = TRUE;
+      monitor->ending_id = g_timeout_add_seconds (10, on_ending_timeout, monitor);
+      return G_SOURCE_CONTINUE;
+    }
+  quit (monitor, 0);
   return G_SOURCE_CONTINUE;
 }
 
@@ -440,6 +471,7 @@ main (int   argc,
         }
       g_source_remove (sigint);
       g_source_remove (sigterm);
+      g_clear_handle_id (&monitor.ending_id, g_source_remove);
       if (monitor.source != NULL)
         {
           monitor.retry = ocg_event_source_get_retry (monitor.source);

@@ -122,11 +122,15 @@ class Monitor:
         if once:
             self.args.append("--once")
         self.args += list(extra)
+        # What it received, as it arrives: tells how far it has read
+        self.recordf = tempfile.NamedTemporaryFile(prefix="monitor-", suffix=".sse")
+        self.args += ["--record", self.recordf.name]
         self.errf = tempfile.TemporaryFile()
         self.outf = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
                                      stdout=self.outf, stderr=self.errf)
         self.rc = None
+        self.since = None
         self._cleanup = on_teardown(self.kill)
 
     def alive(self):
@@ -170,6 +174,46 @@ class Monitor:
             self.proc.kill()
             self.proc.wait(5)
 
+    def received(self):
+        """The events it received so far, decoded (data lines only)."""
+        with open(self.recordf.name, "rb") as f:
+            raw = f.read().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        events = []
+        for block in raw.split(b"\n\n")[:-1]:
+            data = [line[5:].lstrip(b" ") if line.startswith(b"data:") else None
+                    for line in block.split(b"\n")]
+            data = [d for d in data if d is not None]
+            if not data:
+                continue
+            try:
+                events.append(json.loads(b"\n".join(data)))
+            except ValueError:
+                pass
+        return events
+
+    def has_received(self, event):
+        return event in reversed(self.received())
+
+    def wait_caught_up(self, h, timeout=30):
+        """Until it has received the last event the harness saw (but
+        heartbeats): what the monitor applies, it applies as it records, so
+        its stores are as current as the harness's view."""
+        assert self.since is not None, "wait_connected() first"
+        with h.events.cond:
+            last = next((e for _, e in reversed(h.events.events[self.since:])
+                         if e.get("type") != "server.heartbeat"), None)
+        if last is not None:
+            wait_for(lambda: self.has_received(last) or not self.alive(),
+                     timeout, 0.05, "the monitor to receive the last event")
+
+    def wait_connected(self, h, timeout=30):
+        """Until its event stream is open (the server's first event); the
+        events the harness sees from then on are the monitor's too."""
+        wait_for(lambda: any(e.get("type") == "server.connected"
+                             for e in self.received()) or not self.alive(),
+                 timeout, 0.05, "the monitor to connect")
+        self.since = h.events.mark()
+
     def dump(self):
         """The JSON document it printed: (value or None, problem or None)."""
         text = self.stdout().strip()
@@ -206,7 +250,10 @@ def start_monitor(tap_diag, cmd, h, server_url, password=PASSWORD,
         except HarnessError:
             tap_diag.append("the monitor opened no connection in %d s"
                             % timeout)
-    time.sleep(1.0)
+    try:
+        mon.wait_connected(h, timeout)
+    except HarnessError:
+        tap_diag.append("the monitor received no event in %d s" % timeout)
     return mon
 
 
@@ -369,7 +416,7 @@ def case_scenarios(tap, h, cmd, proxy):
         tap.ok(not problems, "A: every scenario ran on the real server with "
                "its events (%s)" % ", ".join(SCENARIOS), problems)
         h.settle()
-        time.sleep(1.0)
+        mon.wait_caught_up(h)
         stop_and_compare(tap, mon, h, "A")
     finally:
         mon.kill()
@@ -387,12 +434,12 @@ def case_pending(tap, h, cmd, proxy):
         wait_for(lambda: h.permissions() and h.questions(), 60, 0.1,
                  "a pending permission and question")
         h.events.wait_quiet(1.0, 30)
-        time.sleep(0.5)
         busy = h.busy_sessions()
         tap.ok(set(busy) == {ask, que} and len(h.permissions()) == 1 and
                len(h.questions()) == 1, "B: server has two busy sessions, a "
                "pending permission and a pending question",
                ["status: %s" % busy])
+        mon.wait_caught_up(h)
         stop_and_compare(tap, mon, h, "B (fresh monitor, pending requests)")
     finally:
         mon.kill()
@@ -413,7 +460,7 @@ def case_once(tap, h, cmd, proxy):
     mon = start_monitor(diag, cmd, h, proxy.url, proxy=proxy, once=True)
     try:
         h.settle(quiet=0.5)
-        time.sleep(1.0)
+        mon.wait_caught_up(h)
         server = h.server_state()
         alive = mon.alive()
         proxy.drop_all()
@@ -466,7 +513,11 @@ def case_cut(tap, h, cmd, proxy):
                       e["properties"].get("sessionID") == sid and
                       e["properties"].get("delta", "").startswith("word"),
                       30, since=mark, what="the long answer to stream")
-        time.sleep(1.0)
+        # The monitor follows the turn when it is cut off
+        wait_for(lambda: any(e.get("type") == "message.part.delta" and
+                             e["properties"].get("sessionID") == sid
+                             for e in mon.received()), 30, 0.05,
+                 "the monitor to receive the long answer")
         busy_before = sid in h.busy_sessions()
         accepted_before = proxy.accepted
         conns_before = proxy.connections()
@@ -503,7 +554,9 @@ def case_cut(tap, h, cmd, proxy):
             reconnected = True
         except HarnessError:
             reconnected = False
-        time.sleep(1.5)
+        # Fetches after the reconnection may still be under way: the
+        # monitor finishes them before it prints its state
+        mon.wait_caught_up(h)
         log("cut: actions during the cut took %.1f s; Z idle within it: %s"
             % (t_actions, t_actions < 3.0))
         tap.ok(busy_before and dropped >= 1 and conns_before >= 1 and
