@@ -25,6 +25,7 @@ struct _FakeServer
   GPtrArray  *held;         /* SoupServerMessage */
   GHashTable *last_headers; /* name -> value, of the last /event request */
   GPtrArray  *requests;     /* "METHOD /path BODY" */
+  guint       heartbeat_id;
 };
 
 static void
@@ -182,6 +183,13 @@ handle (SoupServer        *server,
   }
 }
 
+static gboolean
+send_heartbeat (gpointer data)
+{
+  fake_server_push (data, "{\"type\":\"server.heartbeat\",\"properties\":{}}");
+  return G_SOURCE_CONTINUE;
+}
+
 FakeServer *
 fake_server_new (void)
 {
@@ -202,12 +210,15 @@ fake_server_new (void)
   fake_server_set (self, "/session/status", "{}");
   fake_server_set (self, "/permission", "[]");
   fake_server_set (self, "/question", "[]");
+  /* As opencode does: a connection that hears nothing for long is dead */
+  self->heartbeat_id = g_timeout_add_seconds (10, send_heartbeat, self);
   return self;
 }
 
 void
 fake_server_free (FakeServer *self)
 {
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   fake_server_release (self);
   fake_server_end_streams (self);
   soup_server_disconnect (self->server);

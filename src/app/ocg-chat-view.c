@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "ocg-a11y.h"
 #include "ocg-chat-view.h"
@@ -50,8 +51,22 @@ struct _OcgChatView
   gboolean       relayout;
   guint          relayout_idle;
   guint          older_idle;
+  gboolean       older_wanted;
   guint          scroll_tick;
   GtkSelectionModel *selection;  /* over transcript */
+
+  /* The reader's place, kept while rows come above it */
+  OcgTranscriptItem *anchor_item;
+  double         anchor_y;
+  guint          anchor_tick;
+  guint          anchor_quiet;
+  guint          anchor_lost;
+  gboolean       restoring;
+  /* What the reader saw last: the top row and where it was */
+  OcgTranscriptItem *seen_item;
+  double         seen_y;
+  GdkFrameClock *frame_clock;
+  gulong         after_paint_id;
 };
 
 G_DEFINE_FINAL_TYPE (OcgChatView, ocg_chat_view, GTK_TYPE_WIDGET)
@@ -92,6 +107,8 @@ update_to_end (OcgChatView *self)
                                  g_list_model_get_n_items (G_LIST_MODEL (self->transcript)) > 0);
 }
 
+static void forget_place (OcgChatView *self);
+
 /* Brings the end of the last row into view. Through the list view's own
  * action, not the adjustment: right after a model is set the adjustment
  * still describes the previous one, and a value the list cannot map to a
@@ -104,6 +121,7 @@ scroll_to_end (OcgChatView *self)
 
   if (n == 0)
     return;
+  forget_place (self);
   /* The action only anchors the list to that row; the adjustment follows
    * when the list is next allocated */
   gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n - 1);
@@ -176,7 +194,7 @@ static void
 on_value_changed (GtkAdjustment *adj,
                   OcgChatView   *self)
 {
-  if (self->relayout)
+  if (self->relayout || self->restoring)
     follow_end_later (self);
   else
     {
@@ -184,14 +202,217 @@ on_value_changed (GtkAdjustment *adj,
       update_to_end (self);
     }
 
+  /* Older history comes once the reader has seen where they went (see
+   * on_after_paint()) */
   if (self->session_id != NULL && self->older_idle == 0 &&
       gtk_adjustment_get_value (adj) < gtk_adjustment_get_page_size (adj) &&
       gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj))
-    self->older_idle = g_idle_add (bring_older, self);
+    {
+      self->older_wanted = TRUE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
 }
 
-/* Rows came or went (after the list view has taken them in): the reader
- * at the end sees the new last row */
+/* Keeping the reader's place. When rows come above the one the reader
+ * looks at (older history), GTK 4.8's list view keeps an item in place,
+ * but not always that row: as the new rows are measured, the text on
+ * screen can move by tens of pixels a few frames later. So the view notes
+ * the top row on screen and where it was, and for as long as rows keep
+ * moving puts it back there, until the reader scrolls. */
+
+/* The list item widget showing @item's place, and its top in the list view */
+static GtkWidget *
+item_row (OcgChatView       *self,
+          OcgTranscriptItem *item,
+          double            *y)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (self->list_view);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *box = gtk_widget_get_first_child (child);
+      graphene_point_t point;
+
+      OcgTranscriptItem *shown = box != NULL ? g_object_get_data (G_OBJECT (box), "ocg-item") : NULL;
+
+      if (shown == NULL || !ocg_transcript_item_same_place (shown, item))
+        continue;
+      if (!gtk_widget_get_mapped (child) ||
+          !gtk_widget_compute_point (child, self->list_view, &GRAPHENE_POINT_INIT (0, 0), &point))
+        return NULL;
+      *y = point.y;
+      return child;
+    }
+  return NULL;
+}
+
+/* The row at the top of the view (the first one of some height whose end
+ * is on screen) */
+static OcgTranscriptItem *
+top_item (OcgChatView *self,
+          double      *y)
+{
+  OcgTranscriptItem *top = NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->list_view);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *box = gtk_widget_get_first_child (child);
+      OcgTranscriptItem *item = box != NULL ? g_object_get_data (G_OBJECT (box), "ocg-item") : NULL;
+      int height = gtk_widget_get_height (child);
+      graphene_point_t point;
+
+      if (item == NULL || height == 0 || !gtk_widget_get_mapped (child) ||
+          !gtk_widget_compute_point (child, self->list_view, &GRAPHENE_POINT_INIT (0, 0), &point))
+        continue;
+      if (point.y + height > 0 && (top == NULL || point.y < *y))
+        {
+          top = item;
+          *y = point.y;
+        }
+    }
+  return top;
+}
+
+static void
+forget_place (OcgChatView *self)
+{
+  if (self->anchor_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->anchor_tick);
+  self->anchor_tick = 0;
+  g_clear_object (&self->anchor_item);
+}
+
+static gboolean
+keep_place_tick (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       data)
+{
+  OcgChatView *self = data;
+  double y;
+
+  if (self->stick_to_bottom || self->anchor_lost > 10)
+    {
+      self->anchor_tick = 0;
+      g_clear_object (&self->anchor_item);
+      return G_SOURCE_REMOVE;
+    }
+  /* Its row may be between two widgets for a frame or two */
+  if (item_row (self, self->anchor_item, &y) == NULL)
+    {
+      self->anchor_lost++;
+      return G_SOURCE_CONTINUE;
+    }
+  self->anchor_lost = 0;
+
+  if (fabs (y - self->anchor_y) >= 0.5)
+    {
+      self->anchor_quiet = 0;
+      self->restoring = TRUE;
+      gtk_adjustment_set_value (self->vadjustment, gtk_adjustment_get_value (self->vadjustment) + y - self->anchor_y);
+      self->restoring = FALSE;
+    }
+  else if (++self->anchor_quiet >= 3)
+    {
+      /* Three frames where nothing moved: settled */
+      self->anchor_tick = 0;
+      g_clear_object (&self->anchor_item);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* After each frame: what the reader sees. The rows' places are those of
+ * the frame on screen only then; when rows come, the list view has not
+ * laid them out again yet, and a scroll since may not have been either. */
+static void
+on_after_paint (GdkFrameClock *clock,
+                OcgChatView   *self)
+{
+  OcgTranscriptItem *item;
+  double y = 0;
+
+  if (self->anchor_tick == 0)
+    {
+      item = top_item (self, &y);
+      g_set_object (&self->seen_item, item);
+      self->seen_y = y;
+    }
+  if (self->older_wanted && self->older_idle == 0)
+    self->older_idle = g_idle_add (bring_older, self);
+  self->older_wanted = FALSE;
+}
+
+static void
+on_realize (GtkWidget   *widget,
+            OcgChatView *self)
+{
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  self->after_paint_id = g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (on_after_paint), self);
+}
+
+static void
+on_unrealize (GtkWidget   *widget,
+              OcgChatView *self)
+{
+  if (self->frame_clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  g_clear_object (&self->frame_clock);
+  forget_place (self);
+  g_clear_object (&self->seen_item);
+}
+
+static void
+keep_place (OcgChatView *self)
+{
+  self->anchor_quiet = 0;
+  self->anchor_lost = 0;
+  /* Already keeping it: the rows may have moved since */
+  if (self->anchor_tick != 0 || self->seen_item == NULL)
+    return;
+  g_set_object (&self->anchor_item, self->seen_item);
+  self->anchor_y = self->seen_y;
+  self->anchor_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), keep_place_tick, self, NULL);
+}
+
+/* The reader moves: their place is where they go */
+static gboolean
+on_reader_scroll (GtkEventControllerScroll *controller,
+                  double                    dx,
+                  double                    dy,
+                  OcgChatView              *self)
+{
+  forget_place (self);
+  return FALSE;
+}
+
+static gboolean
+on_reader_event (GtkEventControllerLegacy *controller,
+                 GdkEvent                 *event,
+                 OcgChatView              *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+
+  if (type == GDK_BUTTON_PRESS || type == GDK_TOUCH_BEGIN)
+    forget_place (self);
+  return FALSE;
+}
+
+static gboolean
+on_reader_key (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               OcgChatView           *self)
+{
+  forget_place (self);
+  return FALSE;
+}
+
+/* Rows came or went (after the list view has taken them in, before it is
+ * laid out again): the reader at the end sees the new last row; a reader
+ * elsewhere stays where they are */
 static void
 on_items_changed (GListModel  *model,
                   guint        position,
@@ -201,6 +422,8 @@ on_items_changed (GListModel  *model,
 {
   if (self->stick_to_bottom)
     scroll_to_end (self);
+  else if (added > 0)
+    keep_place (self);
 }
 
 static void
@@ -576,6 +799,7 @@ bind_row (GtkSignalListItemFactory *factory,
   static const char *classes[][2] = { { "turn-head" }, { "turn-answer" }, { "turn-foot" } };
 
   gtk_widget_set_css_classes (box, classes[kind]);
+  g_object_set_data (G_OBJECT (box), "ocg-item", entry);
 
   if (kind == OCG_TRANSCRIPT_ANSWER)
     {
@@ -604,6 +828,7 @@ unbind_row (GtkSignalListItemFactory *factory,
   OcgTranscriptKind kind = ocg_transcript_item_get_kind (entry);
   GtkWidget *child = row_child (box, kind, self);
 
+  g_object_set_data (G_OBJECT (box), "ocg-item", NULL);
   if (kind == OCG_TRANSCRIPT_ANSWER)
     g_signal_handlers_disconnect_by_func (entry, update_answer, child);
   else
@@ -651,6 +876,9 @@ ocg_chat_view_set_session (OcgChatView *self,
   g_clear_object (&self->selection);
   /* Older history was wanted for the session being left */
   g_clear_handle_id (&self->older_idle, g_source_remove);
+  self->older_wanted = FALSE;
+  forget_place (self);
+  g_clear_object (&self->seen_item);
   g_clear_object (&self->transcript);
   g_clear_object (&self->turns);
   g_free (self->session_id);
@@ -802,6 +1030,7 @@ ocg_chat_view_dispose (GObject *object)
   if (self->scroll_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
   self->scroll_tick = 0;
+  on_unrealize (GTK_WIDGET (self), self);
   g_clear_handle_id (&self->older_idle, g_source_remove);
   g_clear_pointer (&self->stack, gtk_widget_unparent);
   g_clear_object (&self->store);
@@ -939,8 +1168,28 @@ ocg_chat_view_init (OcgChatView *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), clamp);
   gtk_widget_set_vexpand (self->scrolled, TRUE);
   self->vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled));
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize), self);
+  g_signal_connect (self, "unrealize", G_CALLBACK (on_unrealize), self);
   g_signal_connect (self->vadjustment, "value-changed", G_CALLBACK (on_value_changed), self);
   g_signal_connect (self->vadjustment, "changed", G_CALLBACK (on_adjustment_changed), self);
+  {
+    GtkEventController *controller;
+
+    /* What the reader does to move (wheel, touchpad, scroll bar, keys)
+     * ends keeping their place; seen before the scrolled window acts */
+    controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    g_signal_connect (controller, "scroll", G_CALLBACK (on_reader_scroll), self);
+    gtk_widget_add_controller (self->scrolled, controller);
+    controller = gtk_event_controller_legacy_new ();
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    g_signal_connect (controller, "event", G_CALLBACK (on_reader_event), self);
+    gtk_widget_add_controller (self->scrolled, controller);
+    controller = gtk_event_controller_key_new ();
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    g_signal_connect (controller, "key-pressed", G_CALLBACK (on_reader_key), self);
+    gtk_widget_add_controller (self->scrolled, controller);
+  }
 
   self->empty = adw_status_page_new ();
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty), "mail-send-symbolic");

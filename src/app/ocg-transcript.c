@@ -112,6 +112,29 @@ ocg_transcript_item_get_part (OcgTranscriptItem *self)
   return self->part;
 }
 
+/**
+ * ocg_transcript_item_same_place:
+ *
+ * Whether @self and @other stand for the same place in the conversation:
+ * the same row of the same turn (the same chunk of the same part, for an
+ * answer), though the transcript may have made a new item for it when the
+ * turn changed.
+ */
+gboolean
+ocg_transcript_item_same_place (OcgTranscriptItem *self,
+                                OcgTranscriptItem *other)
+{
+  g_return_val_if_fail (OCG_IS_TRANSCRIPT_ITEM (self), FALSE);
+  g_return_val_if_fail (OCG_IS_TRANSCRIPT_ITEM (other), FALSE);
+
+  if (self == other)
+    return TRUE;
+  return self->kind == other->kind &&
+         self->part == other->part &&
+         self->start == other->start &&
+         g_strcmp0 (ocg_turn_get_key (self->turn), ocg_turn_get_key (other->turn)) == 0;
+}
+
 /* The chunk's Markdown source (not NUL-terminated at @len) */
 const char *
 ocg_transcript_item_get_text (OcgTranscriptItem *self,

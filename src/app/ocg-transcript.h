@@ -22,6 +22,8 @@ G_DECLARE_FINAL_TYPE (OcgTranscriptItem, ocg_transcript_item, OCG, TRANSCRIPT_IT
 OcgTranscriptKind ocg_transcript_item_get_kind  (OcgTranscriptItem *self);
 OcgTurn          *ocg_transcript_item_get_turn  (OcgTranscriptItem *self);
 OcgPart          *ocg_transcript_item_get_part  (OcgTranscriptItem *self);
+gboolean          ocg_transcript_item_same_place (OcgTranscriptItem *self,
+                                                  OcgTranscriptItem *other);
 const char       *ocg_transcript_item_get_text  (OcgTranscriptItem *self,
                                                  gsize             *len);
 

@@ -58,6 +58,7 @@ window_fixture_setup (WindowFixture *fixture,
   node = ocg_json_node_new_array (json_array_ref (sessions));
   text = ocg_json_to_string (node, FALSE);
   fake_server_set (fixture->server, "/session", text);
+  fixture->sessions = json_array_ref (sessions);
 
   url = fake_server_get_url (fixture->server);
   fixture->connection = ocg_connection_new_remote (url, NULL, "pw", "/home/user/demo");
@@ -82,6 +83,7 @@ window_fixture_teardown (WindowFixture *fixture,
     ;
   fake_server_free (fixture->server);
   json_object_unref (fixture->state);
+  g_clear_pointer (&fixture->sessions, json_array_unref);
 }
 
 void
@@ -99,4 +101,24 @@ window_fixture_push (WindowFixture *fixture,
   va_end (args);
   frame = g_strdup_printf ("{\"type\":\"%s\",\"properties\":%s}", type, properties);
   fake_server_push (fixture->server, frame);
+}
+
+/* A session that the server creates now: in its list from now on (a
+ * reconnection fetches it again), and announced with session.created */
+void
+window_fixture_add_session (WindowFixture *fixture,
+                            const char    *info_json)
+{
+  g_autoptr(JsonNode) info = json_from_string (info_json, NULL);
+  g_autoptr(JsonNode) list = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *event = NULL;
+
+  g_assert_nonnull (info);
+  json_array_add_element (fixture->sessions, json_node_copy (info));
+  list = ocg_json_node_new_array (json_array_ref (fixture->sessions));
+  text = ocg_json_to_string (list, FALSE);
+  fake_server_set (fixture->server, "/session", text);
+  event = g_strdup_printf ("{\"type\":\"session.created\",\"properties\":{\"info\":%s}}", info_json);
+  fake_server_push (fixture->server, event);
 }

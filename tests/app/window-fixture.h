@@ -24,6 +24,7 @@ typedef struct
   OcgConnection *connection;
   OcgWindow     *window;
   JsonObject    *state;     /* the recording's state.json */
+  JsonArray     *sessions;  /* what GET /session answers */
 } WindowFixture;
 
 JsonNode *window_fixture_load_json (const char    *name);
@@ -37,5 +38,8 @@ void      window_fixture_push      (WindowFixture *fixture,
                                     const char    *type,
                                     const char    *properties_format,
                                     ...) G_GNUC_PRINTF (3, 4);
+
+void      window_fixture_add_session (WindowFixture *fixture,
+                                      const char    *info_json);
 
 G_END_DECLS
