@@ -62,14 +62,13 @@ session_idle_with_answer (gpointer data)
   return g_list_model_get_n_items (assistant) > 0;
 }
 
+/* The last turn row on screen with a timeline, if any */
 static OcgTurnRow *
-last_turn_row (void)
+find_last_turn_row (void)
 {
   GtkWidget *view = ocg_window_get_chat_view (window);
   OcgTurnRow *last = NULL;
 
-  ocg_chat_view_scroll_to_bottom (OCG_CHAT_VIEW (view));
-  app_test_run_for (300);
   for (guint i = 0;; i++)
     {
       GtkWidget *row = app_test_find_by_type (view, OCG_TYPE_TURN_ROW, i);
@@ -80,6 +79,41 @@ last_turn_row (void)
           app_test_find_by_type (row, OCG_TYPE_TIMELINE, 0) != NULL)
         last = OCG_TURN_ROW (row);
     }
+}
+
+/* A turn row of the session's last turn is on screen */
+static gboolean
+last_turn_shown (gpointer data)
+{
+  OcgTurnRow *row = find_last_turn_row ();
+  GListModel *turns = G_LIST_MODEL (ocg_chat_view_get_turns (OCG_CHAT_VIEW (ocg_window_get_chat_view (window))));
+  guint n = g_list_model_get_n_items (turns);
+  g_autoptr(OcgTurn) last = n > 0 ? g_list_model_get_item (turns, n - 1) : NULL;
+
+  return row != NULL && ocg_turn_row_get_turn (row) == last;
+}
+
+static OcgTurnRow *
+last_turn_row (void)
+{
+  ocg_chat_view_scroll_to_bottom (OCG_CHAT_VIEW (ocg_window_get_chat_view (window)));
+  g_assert_true (app_test_wait (last_turn_shown, NULL, 30000));
+  return find_last_turn_row ();
+}
+
+/* The transcript shows @data somewhere */
+static gboolean
+transcript_shows (gpointer data)
+{
+  g_autofree char *text = app_test_collect_text (ocg_window_get_chat_view (window));
+
+  return strstr (text, data) != NULL;
+}
+
+static gboolean
+dock_empty (gpointer data)
+{
+  return ocg_prompt_dock_get_n_prompts (OCG_PROMPT_DOCK (ocg_window_get_prompt_dock (window))) == 0;
 }
 
 static void
@@ -101,7 +135,6 @@ test_task_turn (void)
   ocg_window_open_session (window, NULL);
   send ("Please run SCENARIO:task now");
   g_assert_true (app_test_wait (session_idle_with_answer, NULL, 120000));
-  app_test_run_for (1000);
 
   row = last_turn_row ();
   g_assert_nonnull (row);
@@ -111,7 +144,7 @@ test_task_turn (void)
   g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), >=, 1);
 
   ocg_timeline_set_expanded (OCG_TIMELINE (timeline), TRUE);
-  app_test_run_for (500);
+  g_assert_true (app_test_wait (transcript_shows, (gpointer) "Delegating work", 30000));
   text = app_test_collect_text (ocg_window_get_chat_view (window));
   g_test_message ("turn: %s", text);
   g_assert_nonnull (strstr (text, "Delegating work"));
@@ -166,13 +199,12 @@ test_permission_through_the_window (void)
 
   gtk_widget_activate (find_button (dock, "Allow _Once"));
   g_assert_true (app_test_wait (session_idle_with_answer, NULL, 120000));
-  app_test_run_for (500);
-  g_assert_false (dock_has_prompt (NULL));
+  g_assert_true (app_test_wait (dock_empty, NULL, 30000));
 
   row = last_turn_row ();
   g_assert_nonnull (row);
   ocg_timeline_set_expanded (OCG_TIMELINE (app_test_find_by_type (GTK_WIDGET (row), OCG_TYPE_TIMELINE, 0)), TRUE);
-  app_test_run_for (500);
+  g_assert_true (app_test_wait (transcript_shows, (gpointer) "rm -f scratch.tmp", 30000));
   text = app_test_collect_text (ocg_window_get_chat_view (window));
   g_test_message ("turn: %s", text);
   g_assert_nonnull (strstr (text, "Running commands"));
