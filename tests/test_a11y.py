@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 from taplib import Tap
 
@@ -157,13 +158,21 @@ def main():
             if not line.startswith("state "):
                 continue
             state = line.split()[1]
-            app = app_of(process.pid)
-            if app is None:
-                results.append((state, ["the app is not on the accessibility bus"]))
-            else:
-                nodes = []
-                walk(app, "", nodes)
-                results.append((state, check_state(state, nodes)))
+            # What changed last may reach the bus a little later: walk the
+            # tree again until it is right, for a while
+            deadline = time.monotonic() + 20
+            while True:
+                app = app_of(process.pid)
+                if app is None:
+                    failures = ["the app is not on the accessibility bus"]
+                else:
+                    nodes = []
+                    walk(app, "", nodes)
+                    failures = check_state(state, nodes)
+                if not failures or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            results.append((state, failures))
             process.stdin.write("next\n")
             process.stdin.flush()
     finally:

@@ -18,6 +18,7 @@
 #include "ocg-prompt-dock.h"
 #include "ocg-timeline.h"
 #include "ocg-timeline-step.h"
+#include "ocg-turn-row.h"
 #include "ocg-welcome.h"
 #include "ocg-chat-view.h"
 #include "ocg-composer.h"
@@ -57,13 +58,24 @@ has_line (gpointer data)
 static void
 show_state (const char *name)
 {
-  /* Let the last changes reach the accessibility bus */
-  app_test_run_for (300);
+  /* The reader walks the tree again until it is right, for a while: what
+   * changed last may reach the accessibility bus a little later */
   got_line = FALSE;
   printf ("state %s\n", name);
   fflush (stdout);
   if (!app_test_wait (has_line, NULL, 600000))
     exit (1);
+}
+
+/* The open session's turns are on screen */
+static gboolean
+session_shown (gpointer data)
+{
+  OcgChatView *view = OCG_CHAT_VIEW (ocg_window_get_chat_view (data));
+
+  return !ocg_chat_view_get_loading (view) && ocg_chat_view_get_turns (view) != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))) > 0 &&
+         app_test_find_by_type (GTK_WIDGET (view), OCG_TYPE_TURN_ROW, 0) != NULL;
 }
 
 static gboolean
@@ -166,7 +178,7 @@ expand_all (GtkWidget *root)
         break;
       ocg_timeline_set_expanded (OCG_TIMELINE (timeline), TRUE);
     }
-  app_test_run_for (200);
+  app_test_wait_frames (root, 2);
   for (guint i = 0;; i++)
     {
       GtkWidget *step = app_test_find_by_type (root, OCG_TYPE_TIMELINE_STEP, i);
@@ -175,7 +187,7 @@ expand_all (GtkWidget *root)
         break;
       ocg_timeline_step_set_expanded (OCG_TIMELINE_STEP (step), TRUE);
     }
-  app_test_run_for (200);
+  app_test_wait_frames (root, 2);
 }
 
 static void
@@ -227,7 +239,7 @@ sessions (void)
   /* A finished turn with tools, its steps open, and a message whose
    * sending failed (a Retry button) */
   ocg_window_open_session (window, TOOLS);
-  app_test_run_for (300);
+  g_assert_true (app_test_wait (session_shown, window, 10000));
   fake_server_set_status (server, "/session/" TOOLS "/prompt_async", 500,
                           "{\"name\":\"UnknownError\",\"data\":{\"message\":\"disk full\"}}");
   ocg_composer_set_text (OCG_COMPOSER (ocg_window_get_composer (window)), "Summarise the README");
@@ -243,7 +255,7 @@ sessions (void)
 
   /* A permission asked by a subagent */
   ocg_window_open_session (window, TASK);
-  app_test_run_for (200);
+  g_assert_true (app_test_wait (session_shown, window, 10000));
   fake_server_push (server,
                     "{\"type\":\"permission.asked\",\"properties\":{\"id\":\"per_a11y\",\"sessionID\":\"" TASK_CHILD "\","
                     "\"permission\":\"bash\",\"patterns\":[\"rm -f scratch.tmp\"],\"metadata\":{\"command\":\"rm -f scratch.tmp\"},"
@@ -335,7 +347,8 @@ main (int   argc,
   preferences ();
   welcome ();
 
-  app_test_run_for (50);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_io_channel_unref (channel);
   printf ("done\n");
   fflush (stdout);
