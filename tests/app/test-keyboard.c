@@ -415,6 +415,47 @@ test_copy_from_focused_row (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "the header moved"));
 }
 
+/* Enter on a focused row moves into its text, where Shift+arrows select
+ * and Ctrl+C copies the selection; Escape goes back to the row */
+static void
+test_enter_into_row_text (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
+  g_autofree char *text = NULL;
+  GtkWidget *row, *label;
+  int start, end;
+
+  open_session (fixture);
+  press (fixture, XK_Tab, XK_Shift_L);
+  for (guint i = 0; i < 4 && app_test_find_label (focus (fixture), "That is all.") == NULL; i++)
+    press (fixture, XK_Up, 0);
+  row = focus (fixture);
+  g_assert_nonnull (app_test_find_label (row, "That is all."));
+
+  press (fixture, XK_Return, 0);
+  label = focus (fixture);
+  g_assert_true (GTK_IS_LABEL (label));
+  g_assert_true (gtk_widget_is_ancestor (label, row));
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
+
+  /* Select the first word from the keyboard and copy it */
+  gdk_clipboard_set_text (clipboard, "");
+  press (fixture, XK_Home, XK_Control_L);
+  press (fixture, XK_Right, XK_Shift_L);
+  press (fixture, XK_Right, XK_Shift_L);
+  g_assert_true (gtk_label_get_selection_bounds (GTK_LABEL (label), &start, &end));
+  g_assert_cmpint (end - start, ==, 2);
+  press (fixture, XK_c, XK_Control_L);
+  gdk_clipboard_read_text_async (clipboard, NULL, on_text, &text);
+  g_assert_true (app_test_wait (is_set, &text, 5000));
+  g_assert_cmpuint (strlen (text), ==, 2);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), text));
+
+  press (fixture, XK_Escape, 0);
+  g_assert_true (focus (fixture) == row);
+}
+
 static void
 skip_without_x11 (void)
 {
@@ -439,6 +480,7 @@ main (int   argc,
   ADD ("f6-cycles-regions", test_f6_cycles_regions);
   ADD ("arrows-move-within", test_arrows_move_within);
   ADD ("copy-from-focused-row", test_copy_from_focused_row);
+  ADD ("enter-into-row-text", test_enter_into_row_text);
 #undef ADD
 
   return g_test_run ();
