@@ -118,6 +118,62 @@ test_insert_in_id_order (void)
   g_assert_null (g_list_model_get_item (messages, 5));
 }
 
+/* Sessions upserted while the list is frozen come in one change, in id
+ * order, after those already there stay put */
+static void
+test_frozen_sessions_come_at_once (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  GListModel *sessions = ocg_store_get_sessions (store);
+  Changes changes = { 0 };
+  static const char *first[] = { "ses_b", "ses_d" };
+  static const char *batch[] = { "ses_f", "ses_c", "ses_a", "ses_e", "ses_d" };
+  static const char *expected[] = { "ses_a", "ses_b", "ses_c", "ses_d", "ses_e", "ses_f" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"%s\",\"title\":\"old\"}", first[i]);
+      g_autoptr(JsonObject) info = parse_object (json);
+
+      g_assert_nonnull (ocg_store_upsert_session (store, info, NULL));
+    }
+  g_signal_connect (sessions, "items-changed", G_CALLBACK (on_items_changed), &changes);
+
+  ocg_store_freeze_sessions (store);
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"%s\",\"title\":\"new\"}", batch[i]);
+      g_autoptr(JsonObject) info = parse_object (json);
+
+      g_assert_nonnull (ocg_store_upsert_session (store, info, NULL));
+      /* Found by id at once, in the list only when thawed */
+      g_assert_nonnull (ocg_store_lookup_session (store, batch[i]));
+    }
+  g_assert_cmpuint (changes.calls, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 2);
+  ocg_store_thaw_sessions (store);
+
+  /* One change, from the first new one (ses_a, at 0) to the end */
+  g_assert_cmpuint (changes.calls, ==, 1);
+  g_assert_cmpuint (changes.position, ==, 0);
+  g_assert_cmpuint (changes.removed, ==, 2);
+  g_assert_cmpuint (changes.added, ==, 6);
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(OcgSession) session = g_list_model_get_item (sessions, i);
+
+      g_assert_cmpstr (ocg_record_get_id (OCG_RECORD (session)), ==, expected[i]);
+    }
+  /* ses_d was there: updated, not added twice */
+  g_assert_cmpstr (ocg_session_get_title (ocg_store_lookup_session (store, "ses_d")), ==, "new");
+
+  /* A thaw with nothing new changes nothing */
+  ocg_store_freeze_sessions (store);
+  ocg_store_thaw_sessions (store);
+  g_assert_cmpuint (changes.calls, ==, 1);
+}
+
 static void
 test_update_notifies_only_changes (void)
 {
@@ -380,6 +436,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/stores/insert-in-id-order", test_insert_in_id_order);
+  g_test_add_func ("/stores/frozen-sessions-come-at-once", test_frozen_sessions_come_at_once);
   g_test_add_func ("/stores/update-notifies-only-changes", test_update_notifies_only_changes);
   g_test_add_func ("/stores/delta/appends-in-place", test_delta_appends_in_place);
   g_test_add_func ("/stores/delta/unknown-ids", test_delta_unknown_ids);

@@ -38,6 +38,7 @@ struct _OcgSidebar
   GtkStringFilter    *title_filter;
   GtkFilter          *root_filter;
   GtkSorter          *root_sorter;
+  GHashTable         *parents;     /* ids of the visible sessions' parents; NULL: to list again */
   GPtrArray          *bound;        /* GtkListItem on screen */
   char               *selected;
   gboolean            searching;
@@ -54,6 +55,26 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* The local time zone, read once a minute rather than for every row: a
+ * GDateTime made with g_date_time_new_from_unix_local() reads the zone's
+ * file each time, which thousands of sessions pay for */
+static GDateTime *
+date_time_local (gint64 seconds)
+{
+  static GTimeZone *zone;
+  static gint64 read_at;
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (seconds);
+
+  if (zone == NULL || now - read_at > 60 * G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      zone = g_time_zone_new_local ();
+      read_at = now;
+    }
+  return utc != NULL ? g_date_time_to_timezone (utc, zone) : NULL;
+}
 
 /* "now", "5 min", "3 h", "yesterday", "Mon", "12 Mar" */
 char *
@@ -72,8 +93,10 @@ ocg_sidebar_format_time (gint64 ms,
   if (seconds < 3600)
     return g_strdup_printf (_("%d min"), (int) (seconds / 60));
 
-  then = g_date_time_new_from_unix_local (ms / 1000);
-  now = g_date_time_new_from_unix_local (now_ms / 1000);
+  then = date_time_local (ms / 1000);
+  now = date_time_local (now_ms / 1000);
+  if (then == NULL || now == NULL)
+    return g_strdup ("");
   days = g_date_time_get_day_of_year (now) - g_date_time_get_day_of_year (then) +
          365 * (g_date_time_get_year (now) - g_date_time_get_year (then));
   if (days == 0)
@@ -336,21 +359,39 @@ newest_first (void)
   return sorter;
 }
 
+/* Every row asks whether it has children: the parents of the visible
+ * sessions are listed once after each change of that list, not scanned
+ * for each row (with 100,000 sessions, that took minutes) */
 static gboolean
 has_children (OcgSidebar *self,
               const char *session_id)
 {
-  GListModel *sessions = G_LIST_MODEL (self->visible);
-  guint n = g_list_model_get_n_items (sessions);
-
-  for (guint i = 0; i < n; i++)
+  if (self->parents == NULL)
     {
-      g_autoptr(OcgSession) session = g_list_model_get_item (sessions, i);
+      GListModel *sessions = G_LIST_MODEL (self->visible);
+      guint n = g_list_model_get_n_items (sessions);
 
-      if (g_strcmp0 (ocg_session_get_parent_id (session), session_id) == 0)
-        return TRUE;
+      self->parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(OcgSession) session = g_list_model_get_item (sessions, i);
+          const char *parent = ocg_session_get_parent_id (session);
+
+          if (parent != NULL)
+            g_hash_table_add (self->parents, g_strdup (parent));
+        }
     }
-  return FALSE;
+  return g_hash_table_contains (self->parents, session_id);
+}
+
+static void
+on_visible_changed (GListModel *sessions,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    OcgSidebar *self)
+{
+  g_clear_pointer (&self->parents, g_hash_table_unref);
 }
 
 /* Rows without children show no expander: a model only where there are
@@ -485,7 +526,10 @@ ocg_sidebar_dispose (GObject *object)
   g_clear_object (&self->roots);
   g_clear_object (&self->search_sorted);
   g_clear_object (&self->search);
+  if (self->visible != NULL)
+    g_signal_handlers_disconnect_by_func (self->visible, on_visible_changed, self);
   g_clear_object (&self->visible);
+  g_clear_pointer (&self->parents, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_pointer (&self->selected, g_free);
   g_clear_pointer (&self->bound, g_ptr_array_unref);
@@ -640,6 +684,7 @@ ocg_sidebar_new (OcgStore *store)
 
   self->visible = gtk_filter_list_model_new (g_object_ref (ocg_store_get_sessions (store)),
                                              GTK_FILTER (gtk_custom_filter_new (is_visible, NULL, NULL)));
+  g_signal_connect (self->visible, "items-changed", G_CALLBACK (on_visible_changed), self);
   self->root_filter = GTK_FILTER (gtk_custom_filter_new (is_root, self, NULL));
   self->roots = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->visible)), self->root_filter);
   self->root_sorter = newest_first ();

@@ -17,6 +17,8 @@ struct _OcgIdList
   GType      item_type;
   OcgIdFunc  get_id;
   GPtrArray *items;
+  GPtrArray *pending;    /* inserted while frozen, not in items yet */
+  guint      freeze_count;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -61,6 +63,7 @@ ocg_id_list_finalize (GObject *object)
   OcgIdList *self = OCG_ID_LIST (object);
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ocg_id_list_parent_class)->finalize (object);
 }
@@ -152,6 +155,13 @@ ocg_id_list_insert (OcgIdList *self,
   g_return_val_if_fail (OCG_IS_ID_LIST (self), 0);
   g_return_val_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (item, self->item_type), 0);
 
+  /* Frozen: placed all at once when thawed */
+  if (self->freeze_count > 0)
+    {
+      g_ptr_array_add (self->pending, g_object_ref (item));
+      return G_MAXUINT;
+    }
+
   id = self->get_id (item);
   len = self->items->len;
 
@@ -180,6 +190,8 @@ ocg_id_list_remove (OcgIdList  *self,
   guint pos;
 
   g_return_val_if_fail (OCG_IS_ID_LIST (self), FALSE);
+
+  g_return_val_if_fail (self->freeze_count == 0, FALSE);
 
   if (!(item = ocg_id_list_find (self, id, &pos)))
     return FALSE;
@@ -221,4 +233,81 @@ ocg_id_list_peek (OcgIdList *self,
   g_return_val_if_fail (OCG_IS_ID_LIST (self), NULL);
   g_return_val_if_fail (position < self->items->len, NULL);
   return g_ptr_array_index (self->items, position);
+}
+
+/**
+ * ocg_id_list_freeze:
+ *
+ * Until as many ocg_id_list_thaw(), ocg_id_list_insert() only collects its
+ * items, and the list does not change: many items then take their places
+ * in one pass, with one #GListModel::items-changed, instead of one each
+ * (for thousands of sessions, a change each made every model above the
+ * list do work in the size of the list each time). Nothing else may change
+ * the list while it is frozen.
+ */
+void
+ocg_id_list_freeze (OcgIdList *self)
+{
+  g_return_if_fail (OCG_IS_ID_LIST (self));
+
+  if (self->freeze_count++ == 0 && self->pending == NULL)
+    self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static int
+compare_by_id (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  OcgIdList *self = user_data;
+
+  return strcmp (self->get_id (*(gpointer *) a), self->get_id (*(gpointer *) b));
+}
+
+void
+ocg_id_list_thaw (OcgIdList *self)
+{
+  g_autoptr(GPtrArray) merged = NULL;
+  GPtrArray *old;
+  guint from, i = 0, j = 0, old_len;
+  gboolean found;
+
+  g_return_if_fail (OCG_IS_ID_LIST (self));
+  g_return_if_fail (self->freeze_count > 0);
+
+  if (--self->freeze_count > 0 || self->pending->len == 0)
+    return;
+
+  g_ptr_array_sort_with_data (self->pending, compare_by_id, self);
+  old = self->items;
+  old_len = old->len;
+  /* Everything before the first new item stays where it is */
+  from = bsearch_position (self, self->get_id (g_ptr_array_index (self->pending, 0)), &found);
+  g_return_if_fail (!found);
+
+  merged = g_ptr_array_new_full (old_len + self->pending->len, g_object_unref);
+  for (guint k = 0; k < from; k++)
+    g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (old, k)));
+  i = from;
+  while (i < old_len || j < self->pending->len)
+    {
+      gboolean take_old;
+
+      if (i == old_len)
+        take_old = FALSE;
+      else if (j == self->pending->len)
+        take_old = TRUE;
+      else
+        take_old = strcmp (self->get_id (g_ptr_array_index (old, i)),
+                           self->get_id (g_ptr_array_index (self->pending, j))) < 0;
+      if (take_old)
+        g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (old, i++)));
+      else
+        g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (self->pending, j++)));
+    }
+
+  self->items = g_steal_pointer (&merged);
+  merged = old;
+  g_ptr_array_set_size (self->pending, 0);
+  g_list_model_items_changed (G_LIST_MODEL (self), from, old_len - from, self->items->len - from);
 }

@@ -26,5 +26,7 @@ void       ocg_id_list_remove_all (OcgIdList   *self);
 guint      ocg_id_list_get_size   (OcgIdList   *self);
 gpointer   ocg_id_list_peek       (OcgIdList   *self,
                                    guint        position);
+void       ocg_id_list_freeze     (OcgIdList   *self);
+void       ocg_id_list_thaw       (OcgIdList   *self);
 
 G_END_DECLS

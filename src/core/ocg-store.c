@@ -252,6 +252,27 @@ ocg_store_upsert_session (OcgStore    *self,
   return session;
 }
 
+/**
+ * ocg_store_freeze_sessions:
+ *
+ * Sessions upserted until ocg_store_thaw_sessions() come into the list of
+ * sessions all at once (see ocg_id_list_freeze()); none may be removed
+ * meanwhile.
+ */
+void
+ocg_store_freeze_sessions (OcgStore *self)
+{
+  g_return_if_fail (OCG_IS_STORE (self));
+  ocg_id_list_freeze (ocg_record_store_get_list (self->sessions, ""));
+}
+
+void
+ocg_store_thaw_sessions (OcgStore *self)
+{
+  g_return_if_fail (OCG_IS_STORE (self));
+  ocg_id_list_thaw (ocg_record_store_get_list (self->sessions, ""));
+}
+
 static void
 remove_message_parts (OcgStore   *self,
                       const char *message_id)

@@ -47,6 +47,8 @@ OcgPart        *ocg_store_lookup_part        (OcgStore       *self,
 OcgSession     *ocg_store_upsert_session     (OcgStore       *self,
                                               JsonObject     *info,
                                               GError        **error);
+void            ocg_store_freeze_sessions  (OcgStore    *self);
+void            ocg_store_thaw_sessions    (OcgStore    *self);
 gboolean        ocg_store_remove_session     (OcgStore       *self,
                                               const char     *session_id);
 OcgMessage     *ocg_store_upsert_message     (OcgStore       *self,

@@ -542,6 +542,7 @@ on_sessions_fetched (GObject      *source,
     }
 
   array = json_node_get_array (node);
+  ocg_store_freeze_sessions (self->store);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
@@ -555,6 +556,7 @@ on_sessions_fetched (GObject      *source,
       if (touched_since (self, id, fetch->since) == TOUCH_NONE)
         ocg_store_upsert_session (self->store, info, NULL);
     }
+  ocg_store_thaw_sessions (self->store);
 
   /* Deleted while we were away */
   sessions = ocg_store_get_sessions (self->store);
