@@ -1446,57 +1446,149 @@ table_cell_new (Node *cell)
   return label;
 }
 
-static void
-table_fill (GtkWidget *grid,
-            Node      *old,
-            Node      *node)
+/* A table shows at most this many columns, and as many rows as keep it
+ * under this many cells: tens of thousands of labels would stall the
+ * window for minutes. The rest stays reachable: the footer says what is
+ * left out, and copies the whole table. */
+#define TABLE_MAX_COLUMNS 100
+#define TABLE_MAX_CELLS   4000
+
+/* The whole table as tab-separated text, the cells' text as shown */
+static char *
+table_as_text (Node *node)
 {
-  guint n_old_rows = old != NULL ? node_n_children (old) : 0;
+  GString *out = g_string_new (NULL);
 
   for (guint r = 0; r < node_n_children (node); r++)
     {
       Node *row = node_child (node, r);
-      Node *old_row = r < n_old_rows ? node_child (old, r) : NULL;
 
       for (guint c = 0; c < node_n_children (row); c++)
         {
+          g_autofree char *plain = NULL;
+
+          if (c > 0)
+            g_string_append_c (out, '\t');
+          if (pango_parse_markup (node_text (node_child (row, c)), -1, 0, NULL, &plain, NULL, NULL))
+            g_string_append (out, plain);
+        }
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+on_copy_table (GtkButton *button,
+               GtkWidget *table)
+{
+  const char *text = g_object_get_data (G_OBJECT (table), "all-text");
+
+  if (text != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
+}
+
+static void
+table_fill (GtkWidget *table,
+            Node      *old,
+            Node      *node)
+{
+  GtkWidget *grid = g_object_get_data (G_OBJECT (table), "grid");
+  GPtrArray *cells = g_object_get_data (G_OBJECT (table), "cells");
+  guint n_columns = MIN (node->n, TABLE_MAX_COLUMNS);
+  guint n_rows_all = node_n_children (node);
+  guint n_rows = MIN (n_rows_all, MAX (1, TABLE_MAX_CELLS / MAX (n_columns, 1)));
+  guint n_old_rows = cells->len / MAX (n_columns, 1);
+  guint n_old_nodes = old != NULL ? node_n_children (old) : 0;
+  gboolean cut = node->n > n_columns || n_rows_all > n_rows;
+
+  /* Cells by row and column: GtkGrid finds a child by scanning them all */
+  for (guint r = n_old_rows; r > n_rows; r--)
+    gtk_grid_remove_row (GTK_GRID (grid), r - 1);
+  g_ptr_array_set_size (cells, n_rows * n_columns);
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      Node *row = node_child (node, r);
+      Node *old_row = r < n_old_nodes ? node_child (old, r) : NULL;
+
+      for (guint c = 0; c < MIN (n_columns, node_n_children (row)); c++)
+        {
           Node *cell = node_child (row, c);
           Node *old_cell = old_row != NULL && c < node_n_children (old_row) ? node_child (old_row, c) : NULL;
-          GtkWidget *label = gtk_grid_get_child_at (GTK_GRID (grid), c, r);
+          GtkWidget *label = g_ptr_array_index (cells, r * n_columns + c);
 
           if (label == NULL)
-            gtk_grid_attach (GTK_GRID (grid), table_cell_new (cell), c, r, 1, 1);
+            {
+              label = table_cell_new (cell);
+              gtk_grid_attach (GTK_GRID (grid), label, c, r, 1, 1);
+              g_ptr_array_index (cells, r * n_columns + c) = label;
+            }
           else if (old_cell == NULL || !node_equal (old_cell, cell))
             table_cell_update (label, cell);
         }
     }
 
-  for (guint r = n_old_rows; r > node_n_children (node); r--)
-    gtk_grid_remove_row (GTK_GRID (grid), r - 1);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (table), "footer"), cut);
+  if (cut)
+    {
+      g_autofree char *columns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u column", "%u of %u columns", node->n),
+                                                  n_columns, node->n);
+      g_autofree char *rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u row", "%u of %u rows", n_rows_all),
+                                               n_rows, n_rows_all);
+      /* "Showing 100 of 10000 columns and 40 of 40 rows" */
+      g_autofree char *what = g_strdup_printf (_("Showing %s and %s"), columns, rows);
+
+      gtk_label_set_text (g_object_get_data (G_OBJECT (table), "footer-label"), what);
+      g_object_set_data_full (G_OBJECT (table), "all-text", table_as_text (node), g_free);
+    }
+  else
+    g_object_set_data (G_OBJECT (table), "all-text", NULL);
 }
 
 static GtkWidget *
 table_new (Node *node)
 {
+  GtkWidget *table = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *copy = gtk_button_new_with_mnemonic (_("_Copy Table"));
 
+  gtk_widget_set_halign (table, GTK_ALIGN_START);
   gtk_widget_add_css_class (grid, "md-table");
   gtk_widget_set_halign (grid, GTK_ALIGN_START);
   gtk_widget_set_overflow (grid, GTK_OVERFLOW_HIDDEN);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 1);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 1);
-  table_fill (grid, NULL, node);
-  return grid;
+  gtk_box_append (GTK_BOX (table), grid);
+
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (copy, "flat");
+  gtk_widget_set_tooltip_text (copy, _("Copy the whole table as tab-separated text"));
+  g_signal_connect (copy, "clicked", G_CALLBACK (on_copy_table), table);
+  gtk_box_append (GTK_BOX (footer), label);
+  gtk_box_append (GTK_BOX (footer), copy);
+  gtk_widget_add_css_class (footer, "md-table-footer");
+  gtk_box_append (GTK_BOX (table), footer);
+
+  g_object_set_data (G_OBJECT (table), "grid", grid);
+  g_object_set_data (G_OBJECT (table), "footer", footer);
+  g_object_set_data (G_OBJECT (table), "footer-label", label);
+  g_object_set_data_full (G_OBJECT (table), "cells", g_ptr_array_new (), (GDestroyNotify) g_ptr_array_unref);
+  table_fill (table, NULL, node);
+  return table;
 }
 
 static gboolean
-table_update (GtkWidget *grid,
+table_update (GtkWidget *table,
               Node      *old,
               Node      *node)
 {
   if (old->n != node->n || node_n_children (old) == 0 || node_n_children (node) == 0)
     return FALSE;
-  table_fill (grid, old, node);
+  table_fill (table, old, node);
   return TRUE;
 }
 

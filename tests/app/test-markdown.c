@@ -415,10 +415,12 @@ test_table (void)
   GtkWidget *grid, *cell;
 
   g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), ==, 1);
-  grid = nth_block (view, 0);
-  g_assert_true (GTK_IS_GRID (grid));
+  grid = app_test_find_by_type (nth_block (view, 0), GTK_TYPE_GRID, 0);
+  g_assert_nonnull (grid);
   g_assert_true (gtk_widget_has_css_class (grid, "md-table"));
   g_assert_cmpuint (app_test_count_by_type (grid, GTK_TYPE_LABEL), ==, 9);
+  /* Whole: no footer */
+  g_assert_false (gtk_widget_get_visible (app_test_find_by_css (nth_block (view, 0), "md-table-footer", 0)));
 
   cell = gtk_grid_get_child_at (GTK_GRID (grid), 0, 0);
   g_assert_cmpstr (label_markup (cell), ==, "<b>Name</b>");
@@ -444,6 +446,105 @@ test_table (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell)), ==, "");
 
   g_assert_finalize_object (view);
+}
+
+static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  char **text = data;
+
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  if (*text == NULL)
+    {
+      g_test_message ("clipboard: %s", error != NULL ? error->message : "?");
+      *text = g_strdup ("");
+    }
+}
+
+static gboolean
+text_is_read (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* A table of 10,000 columns shows its first 100, says so, and copies whole;
+ * one of 5,000 rows shows as many as keep it under 4,000 cells */
+static void
+test_table_huge (void)
+{
+  g_autoptr(GString) md = g_string_new ("|");
+  OcgMarkdownView *view;
+  GtkWidget *block, *grid, *footer, *copy, *window;
+  g_autofree char *copied = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) cells = NULL;
+
+  for (guint c = 0; c < 10000; c++)
+    g_string_append_printf (md, " h%u |", c);
+  g_string_append (md, "\n|");
+  for (guint c = 0; c < 10000; c++)
+    g_string_append (md, "---|");
+  for (guint r = 0; r < 3; r++)
+    {
+      g_string_append (md, "\n|");
+      for (guint c = 0; c < 10000; c++)
+        g_string_append_printf (md, " %u |", r * 10000 + c);
+    }
+  g_string_append_c (md, '\n');
+
+  view = OCG_MARKDOWN_VIEW (ocg_markdown_view_new ());
+  window = app_test_window (GTK_WIDGET (view), 800, 600);
+  ocg_markdown_view_set_text (view, md->str, md->len);
+  ocg_markdown_view_flush (view);
+  app_test_wait_frames (window, 1);
+
+  block = nth_block (view, 0);
+  grid = app_test_find_by_type (block, GTK_TYPE_GRID, 0);
+  g_assert_cmpuint (app_test_count_by_type (grid, GTK_TYPE_LABEL), ==, 4 * 100);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 99, 3))), ==, "20099");
+  g_assert_null (gtk_grid_get_child_at (GTK_GRID (grid), 100, 0));
+  footer = app_test_find_by_css (block, "md-table-footer", 0);
+  g_assert_true (gtk_widget_get_visible (footer));
+  g_assert_nonnull (app_test_find_label (footer, "Showing 100 of 10000 columns and 4 of 4 rows"));
+
+  /* What is left out stays reachable, exactly */
+  copy = app_test_find_by_type (footer, GTK_TYPE_BUTTON, 0);
+  g_signal_emit_by_name (copy, "clicked");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (copy), NULL, on_clipboard_text, &copied);
+  g_assert_true (app_test_wait (text_is_read, &copied, 10000));
+  lines = g_strsplit (copied, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  cells = g_strsplit (lines[3], "\t", -1);
+  g_assert_cmpuint (g_strv_length (cells), ==, 10000);
+  g_assert_cmpstr (cells[9999], ==, "29999");
+
+  /* Many rows: cut at 4,000 cells, and growing row by row keeps the cells
+   * already there */
+  g_string_assign (md, "| a | b | c |\n|---|---|---|\n");
+  for (guint r = 0; r < 5000; r++)
+    g_string_append_printf (md, "| %u | x | y |\n", r);
+  ocg_markdown_view_set_text (view, md->str, md->len);
+  ocg_markdown_view_flush (view);
+  block = nth_block (view, 0);
+  grid = app_test_find_by_type (block, GTK_TYPE_GRID, 0);
+  g_assert_cmpuint (app_test_count_by_type (grid, GTK_TYPE_LABEL), ==, 1333 * 3);
+  g_assert_nonnull (app_test_find_label (block, "Showing 3 of 3 columns and 1333 of 5001 rows"));
+  {
+    GtkWidget *kept = gtk_grid_get_child_at (GTK_GRID (grid), 0, 1000);
+
+    g_string_append (md, "| 5000 | x | y |\n");
+    ocg_markdown_view_set_text (view, md->str, md->len);
+    ocg_markdown_view_flush (view);
+    g_assert_true (nth_block (view, 0) == block);
+    g_assert_true (gtk_grid_get_child_at (GTK_GRID (grid), 0, 1000) == kept);
+    g_assert_nonnull (app_test_find_label (block, "Showing 3 of 3 columns and 1333 of 5002 rows"));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static GtkWidget *
@@ -1028,6 +1129,7 @@ main (int   argc,
   g_test_add_func ("/markdown/lists", test_lists);
   g_test_add_func ("/markdown/blockquote", test_blockquote);
   g_test_add_func ("/markdown/table", test_table);
+  g_test_add_func ("/markdown/table/huge", test_table_huge);
   g_test_add_func ("/markdown/code/languages", test_code_languages);
   g_test_add_func ("/markdown/code/indented", test_code_indented);
   g_test_add_func ("/markdown/code/copy", test_code_copy);
