@@ -227,13 +227,52 @@ continues_block (const char *line,
   return len > 0 && (line[0] == ' ' || line[0] == '\t');
 }
 
-/* Looks at the complete lines added since the last call */
+/* One line of many kilobytes (a paragraph without a line break, as models
+ * write them) is cut too, after a space, every LONG_LINE_CUT bytes: a
+ * single label of a megabyte takes seconds to lay out, and rows are what
+ * the list view leaves out when they are off screen. Inline markup that
+ * spans such a cut shows as written; the text stays whole. Table rows are
+ * never cut. */
+#define LONG_LINE_BYTES (16 * 1024)
+#define LONG_LINE_CUT   (8 * 1024)
+
+static gsize
+last_cut_of (Chunks *chunks)
+{
+  return chunks->cuts->len > 0 ? g_array_index (chunks->cuts, gsize, chunks->cuts->len - 1) : 0;
+}
+
+static void
+cut_long_line (Chunks     *chunks,
+               const char *text,
+               gsize       line_start,
+               gsize       line_end)
+{
+  gsize from = MAX (last_cut_of (chunks), line_start);
+
+  if (chunks->in_fence || line_end <= line_start || text[line_start] == '|')
+    return;
+  while (line_end - from > LONG_LINE_BYTES)
+    {
+      const char *space = memchr (text + from + LONG_LINE_CUT, ' ', line_end - from - LONG_LINE_CUT);
+      gsize cut;
+
+      if (space == NULL)
+        break;
+      cut = (gsize) (space - text) + 1;
+      g_array_append_val (chunks->cuts, cut);
+      from = cut;
+    }
+}
+
+/* Looks at the complete lines added since the last call, and at the
+ * length of the last one so far */
 static void
 chunks_scan (Chunks     *chunks,
              const char *text,
              gsize       len)
 {
-  gsize last_cut = chunks->cuts->len > 0 ? g_array_index (chunks->cuts, gsize, chunks->cuts->len - 1) : 0;
+  gsize last_cut = last_cut_of (chunks);
   const char *nl;
 
   while (chunks->scanned < len &&
@@ -243,6 +282,9 @@ chunks_scan (Chunks     *chunks,
       gsize line_len = (gsize) (nl - line);
       char fence_char;
       guint fence_len;
+
+      cut_long_line (chunks, text, chunks->line_start, chunks->line_start + line_len);
+      last_cut = last_cut_of (chunks);
 
       if (chunks->in_fence)
         {
@@ -256,7 +298,7 @@ chunks_scan (Chunks     *chunks,
       else
         {
           if (chunks->blank_before && !continues_block (line, line_len) &&
-              chunks->line_start - last_cut >= CHUNK_BYTES)
+              chunks->line_start >= last_cut && chunks->line_start - last_cut >= CHUNK_BYTES)
             {
               g_array_append_val (chunks->cuts, chunks->line_start);
               last_cut = chunks->line_start;
@@ -273,6 +315,9 @@ chunks_scan (Chunks     *chunks,
       chunks->scanned = (gsize) (nl - text) + 1;
       chunks->line_start = chunks->scanned;
     }
+
+  /* The line still being written */
+  cut_long_line (chunks, text, chunks->line_start, len);
 }
 
 /* The model */

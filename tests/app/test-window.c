@@ -1193,6 +1193,92 @@ assert_same_rows (GListModel *a,
     }
 }
 
+/* The text of a transcript's answer rows, joined */
+static char *
+answer_text (GListModel *model)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(OcgTranscriptItem) item = g_list_model_get_item (model, i);
+      gsize len = 0;
+      const char *text;
+
+      if (ocg_transcript_item_get_kind (item) != OCG_TRANSCRIPT_ANSWER)
+        continue;
+      text = ocg_transcript_item_get_text (item, &len);
+      g_assert_cmpuint (len, <=, 16 * 1024 + 64);
+      g_string_append_len (out, text, (gssize) len);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A paragraph of a megabyte on one line, as it streams, comes in rows of a
+ * few kilobytes cut after spaces, which together are the whole text; the
+ * rows already there stay */
+static void
+test_transcript_long_line (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = ocg_sync_new (store, NULL);
+  g_autoptr(OcgTurnModel) turns = NULL;
+  g_autoptr(OcgTranscript) transcript = NULL;
+  g_autoptr(GString) sent = g_string_new ("A 0");
+  g_autofree char *shown = NULL;
+  GListModel *model;
+  guint rows_before;
+
+  apply (sync, "{\"type\":\"session.created\",\"properties\":{\"info\":{\"id\":\"ses_t\",\"title\":\"t\",\"time\":{\"created\":1,\"updated\":1}}}}");
+  apply_turn (sync, 0);
+  turns = ocg_turn_model_new (ocg_store_get_messages (store, "ses_t"));
+  transcript = ocg_transcript_new (store, turns, 0);
+  model = G_LIST_MODEL (transcript);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+
+  /* Deltas of 4 KB of words, without a line break */
+  for (guint i = 0; sent->len < 1024 * 1024; i++)
+    {
+      g_autoptr(GString) delta = g_string_new (NULL);
+      g_autofree char *frame = NULL;
+
+      while (delta->len < 4096)
+        g_string_append_printf (delta, " word%u", i);
+      g_string_append (sent, delta->str);
+      frame = g_strdup_printf ("{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_t\","
+                               "\"messageID\":\"msg_0000_v\",\"partID\":\"prt_0000_v\",\"field\":\"text\",\"delta\":\"%s\"}}",
+                               delta->str);
+      apply (sync, frame);
+    }
+  /* About 8 KB each: a head, 100 and more answer rows, a foot */
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 100);
+  shown = answer_text (model);
+  g_assert_cmpstr (shown, ==, sent->str);
+
+  /* The end of the line: nothing moves */
+  rows_before = g_list_model_get_n_items (model);
+  apply (sync, "{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_t\",\"messageID\":\"msg_0000_v\","
+               "\"partID\":\"prt_0000_v\",\"field\":\"text\",\"delta\":\"\\n\"}}");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, rows_before);
+
+  /* A table row is never cut */
+  {
+    g_autoptr(OcgTranscript) other = NULL;
+    g_autoptr(GString) table = g_string_new ("| a |\\n|---|\\n|");
+    g_autofree char *frame = NULL;
+
+    while (table->len < 64 * 1024)
+      g_string_append (table, " cell |");
+    apply_turn (sync, 1);
+    frame = g_strdup_printf ("{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_t\","
+                             "\"messageID\":\"msg_0001_v\",\"partID\":\"prt_0001_v\",\"field\":\"text\",\"delta\":\"\\n\\n%s\"}}",
+                             table->str);
+    apply (sync, frame);
+    other = ocg_transcript_new (store, turns, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, rows_before + 3);
+  }
+}
+
 /* A transcript that shows only its newest turns stays right while hidden
  * turns change, come and go, and shows every row, in order, once revealed */
 static void
@@ -1283,6 +1369,7 @@ main (int   argc,
   g_test_add_func ("/window/missing-opencode-page", test_missing_opencode_page);
   g_test_add_func ("/composer/keys", test_composer_keys);
   g_test_add_func ("/transcript/hidden-turns", test_transcript_hidden_turns);
+  g_test_add_func ("/transcript/long-line", test_transcript_long_line);
 
 #define ADD(path, fn) g_test_add ("/window/" path, Fixture, NULL, window_fixture_setup, fn, window_fixture_teardown)
   ADD ("sidebar-order-and-nesting", test_sidebar_order_and_nesting);
