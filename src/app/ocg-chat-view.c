@@ -16,6 +16,7 @@
 #include "ocg-a11y.h"
 #include "ocg-chat-view.h"
 #include "ocg-markdown-view.h"
+#include "ocg-text.h"
 #include "ocg-transcript.h"
 #include "ocg-turn-row.h"
 
@@ -444,12 +445,78 @@ on_row_retry (OcgTurnRow  *row,
 
 /* A row holds whichever of a head, an answer chunk or a foot its item is,
  * creating each kind at most once: rows are recycled across kinds */
+/* The rest of a very long text part: how much, Show More, Copy All */
+static OcgTranscriptItem *
+row_item (GtkWidget *widget)
+{
+  GtkWidget *box = gtk_widget_get_ancestor (widget, GTK_TYPE_BOX);
+
+  while (box != NULL && g_object_get_data (G_OBJECT (box), "more") == NULL)
+    box = gtk_widget_get_ancestor (gtk_widget_get_parent (box), GTK_TYPE_BOX);
+  return box != NULL ? g_object_get_data (G_OBJECT (box), "ocg-item") : NULL;
+}
+
+static void
+on_show_more (GtkButton   *button,
+              OcgChatView *self)
+{
+  OcgTranscriptItem *item = row_item (GTK_WIDGET (button));
+
+  if (item != NULL && self->transcript != NULL)
+    ocg_transcript_show_more (self->transcript, item);
+}
+
+static void
+on_copy_all (GtkButton   *button,
+             OcgChatView *self)
+{
+  OcgTranscriptItem *item = row_item (GTK_WIDGET (button));
+  OcgPart *part = item != NULL ? ocg_transcript_item_get_part (item) : NULL;
+  g_autofree char *text = part != NULL ? ocg_text_record_string (OCG_RECORD (part), "text") : NULL;
+
+  if (text != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
+}
+
+static void
+update_more (OcgTranscriptItem *item,
+             GtkWidget         *more)
+{
+  g_autofree char *size = g_format_size (ocg_transcript_item_get_n_hidden_bytes (item));
+  /* "1.2 MB more of this answer" */
+  g_autofree char *text = g_strdup_printf (_("%s more of this answer"), size);
+
+  gtk_label_set_text (GTK_LABEL (g_object_get_data (G_OBJECT (more), "label")), text);
+}
+
+static GtkWidget *
+more_new (OcgChatView *self)
+{
+  GtkWidget *more = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *show = gtk_button_new_with_mnemonic (_("Show _More"));
+  GtkWidget *copy = gtk_button_new_with_mnemonic (_("_Copy All"));
+
+  gtk_widget_add_css_class (more, "answer-more");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_tooltip_text (copy, _("Copy the whole answer"));
+  g_signal_connect (show, "clicked", G_CALLBACK (on_show_more), self);
+  g_signal_connect (copy, "clicked", G_CALLBACK (on_copy_all), self);
+  gtk_box_append (GTK_BOX (more), label);
+  gtk_box_append (GTK_BOX (more), show);
+  gtk_box_append (GTK_BOX (more), copy);
+  g_object_set_data (G_OBJECT (more), "label", label);
+  return more;
+}
+
 static GtkWidget *
 row_child (GtkWidget         *box,
            OcgTranscriptKind  kind,
            OcgChatView       *self)
 {
-  static const char *keys[] = { "head", "answer", "foot" };
+  static const char *keys[] = { "head", "answer", "foot", "more" };
   GtkWidget *child = g_object_get_data (G_OBJECT (box), keys[kind]);
 
   if (child == NULL)
@@ -459,6 +526,8 @@ row_child (GtkWidget         *box,
           child = ocg_markdown_view_new ();
           gtk_widget_add_css_class (child, "answer");
         }
+      else if (kind == OCG_TRANSCRIPT_MORE)
+        child = more_new (self);
       else
         {
           child = ocg_turn_row_new (self->store, kind == OCG_TRANSCRIPT_HEAD ? OCG_TURN_ROW_HEAD : OCG_TURN_ROW_FOOT);
@@ -796,7 +865,7 @@ bind_row (GtkSignalListItemFactory *factory,
   OcgTranscriptKind kind = ocg_transcript_item_get_kind (entry);
   GtkWidget *child = row_child (box, kind, self);
   OcgTurn *turn = ocg_transcript_item_get_turn (entry);
-  static const char *classes[][2] = { { "turn-head" }, { "turn-answer" }, { "turn-foot" } };
+  static const char *classes[][2] = { { "turn-head" }, { "turn-answer" }, { "turn-foot" }, { "turn-more" } };
 
   gtk_widget_set_css_classes (box, classes[kind]);
   g_object_set_data (G_OBJECT (box), "ocg-item", entry);
@@ -807,6 +876,11 @@ bind_row (GtkSignalListItemFactory *factory,
       /* Rendered now: a row must not appear empty and fill a frame later */
       ocg_markdown_view_flush (OCG_MARKDOWN_VIEW (child));
       g_signal_connect (entry, "changed", G_CALLBACK (update_answer), child);
+    }
+  else if (kind == OCG_TRANSCRIPT_MORE)
+    {
+      update_more (entry, child);
+      g_signal_connect (entry, "changed", G_CALLBACK (update_more), child);
     }
   else
     {
@@ -831,6 +905,8 @@ unbind_row (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (box), "ocg-item", NULL);
   if (kind == OCG_TRANSCRIPT_ANSWER)
     g_signal_handlers_disconnect_by_func (entry, update_answer, child);
+  else if (kind == OCG_TRANSCRIPT_MORE)
+    g_signal_handlers_disconnect_by_func (entry, update_more, child);
   else
     ocg_turn_row_set_turn (OCG_TURN_ROW (child), NULL);
 }

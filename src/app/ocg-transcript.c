@@ -25,6 +25,14 @@
 
 #define CHUNK_BYTES 2048
 
+/* A text part shows its first SHOWN_BYTES, and each "Show More" as much
+ * again and more: GTK 4.8's list view lays out up to 200 rows whether or
+ * not they are on screen, so a megabyte answer would be laid out whole
+ * (seconds) when its session opens. The rest is one row that says how
+ * much is left, shows more, and copies the whole text. */
+#define SHOWN_BYTES (64 * 1024)
+#define MORE_BYTES  (256 * 1024)
+
 /* Items */
 
 struct _OcgTranscriptItem
@@ -133,6 +141,20 @@ ocg_transcript_item_same_place (OcgTranscriptItem *self,
          self->part == other->part &&
          self->start == other->start &&
          g_strcmp0 (ocg_turn_get_key (self->turn), ocg_turn_get_key (other->turn)) == 0;
+}
+
+/* A "more" item: how much of its part is not shown */
+gsize
+ocg_transcript_item_get_n_hidden_bytes (OcgTranscriptItem *self)
+{
+  gsize total;
+
+  g_return_val_if_fail (OCG_IS_TRANSCRIPT_ITEM (self), 0);
+
+  if (self->kind != OCG_TRANSCRIPT_MORE || self->part == NULL)
+    return 0;
+  total = ocg_record_get_string_length (OCG_RECORD (self->part), "text");
+  return total > self->start ? total - self->start : 0;
 }
 
 /* The chunk's Markdown source (not NUL-terminated at @len) */
@@ -337,6 +359,7 @@ struct _OcgTranscript
   OcgTurnModel *turns;
   GPtrArray    *per_turn;   /* TurnItems, in turn order */
   GHashTable   *chunks;     /* OcgPart -> Chunks */
+  GHashTable   *shown;      /* OcgPart -> bytes shown, when more than SHOWN_BYTES */
   GHashTable   *owner;      /* watched object -> TurnItems */
   guint         n_items;
   guint         n_hidden;   /* the oldest turns, not (yet) shown: no items */
@@ -521,17 +544,35 @@ compute_items (OcgTranscript *self,
         {
           g_autoptr(OcgPart) part = g_list_model_get_item (parts, j);
           Chunks *chunks;
+          gsize shown;
 
           if (g_strcmp0 (ocg_record_get_string (OCG_RECORD (part), "type"), "text") != 0)
             continue;
           watch (ti, self, part, FALSE);
           chunks = chunks_for (self, part);
 
+          shown = GPOINTER_TO_SIZE (g_hash_table_lookup (self->shown, part));
+          if (shown == 0)
+            shown = SHOWN_BYTES;
           for (guint c = 0; c <= chunks->cuts->len; c++)
             {
               gsize start = c == 0 ? 0 : g_array_index (chunks->cuts, gsize, c - 1);
               gsize end = c < chunks->cuts->len ? g_array_index (chunks->cuts, gsize, c) : G_MAXSIZE;
               OcgTranscriptItem *old = reuse < ti->items->len ? g_ptr_array_index (ti->items, reuse) : NULL;
+
+              /* The rest, as one row */
+              if (start >= shown)
+                {
+                  if (old != NULL && old->kind == OCG_TRANSCRIPT_MORE && old->part == part && old->start == start)
+                    {
+                      g_ptr_array_add (items, g_object_ref (old));
+                      reuse++;
+                      g_signal_emit (old, item_signals[ITEM_CHANGED], 0);
+                    }
+                  else
+                    g_ptr_array_add (items, item_new (OCG_TRANSCRIPT_MORE, ti->turn, part, start, G_MAXSIZE));
+                  break;
+                }
 
               if (old != NULL && old->kind == OCG_TRANSCRIPT_ANSWER && old->part == part && old->start == start)
                 {
@@ -679,6 +720,7 @@ ocg_transcript_dispose (GObject *object)
     unwatch (g_ptr_array_index (self->per_turn, i), self);
   g_clear_pointer (&self->per_turn, g_ptr_array_unref);
   g_clear_pointer (&self->chunks, g_hash_table_unref);
+  g_clear_pointer (&self->shown, g_hash_table_unref);
   g_clear_pointer (&self->owner, g_hash_table_unref);
   g_clear_object (&self->turns);
   g_clear_object (&self->store);
@@ -697,6 +739,7 @@ ocg_transcript_init (OcgTranscript *self)
 {
   self->per_turn = g_ptr_array_new_with_free_func (turn_items_free);
   self->chunks = g_hash_table_new_full (NULL, NULL, g_object_unref, chunks_free);
+  self->shown = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->owner = g_hash_table_new (NULL, NULL);
 }
 
@@ -760,4 +803,28 @@ ocg_transcript_get_turns (OcgTranscript *self)
 {
   g_return_val_if_fail (OCG_IS_TRANSCRIPT (self), NULL);
   return self->turns;
+}
+
+/**
+ * ocg_transcript_show_more:
+ * @more: an item of kind %OCG_TRANSCRIPT_MORE
+ *
+ * Shows more of the text part that @more stands for.
+ */
+void
+ocg_transcript_show_more (OcgTranscript     *self,
+                          OcgTranscriptItem *more)
+{
+  guint offset = 0;
+  TurnItems *ti;
+
+  g_return_if_fail (OCG_IS_TRANSCRIPT (self));
+  g_return_if_fail (OCG_IS_TRANSCRIPT_ITEM (more));
+
+  if (more->kind != OCG_TRANSCRIPT_MORE || more->part == NULL)
+    return;
+  g_hash_table_replace (self->shown, g_object_ref (more->part), GSIZE_TO_POINTER (more->start + MORE_BYTES));
+  ti = find_turn_items (self, more->turn, &offset);
+  if (ti != NULL && ti->items->len > 0)
+    turn_changed (self, ti);
 }

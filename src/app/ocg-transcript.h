@@ -14,6 +14,7 @@ typedef enum {
   OCG_TRANSCRIPT_HEAD,    /* the user's message and the timeline */
   OCG_TRANSCRIPT_ANSWER,  /* a run of Markdown blocks of one text part */
   OCG_TRANSCRIPT_FOOT,    /* figures and the error that ended the turn */
+  OCG_TRANSCRIPT_MORE,    /* what is not shown yet of a very long text part */
 } OcgTranscriptKind;
 
 #define OCG_TYPE_TRANSCRIPT_ITEM (ocg_transcript_item_get_type ())
@@ -26,6 +27,7 @@ gboolean          ocg_transcript_item_same_place (OcgTranscriptItem *self,
                                                   OcgTranscriptItem *other);
 const char       *ocg_transcript_item_get_text  (OcgTranscriptItem *self,
                                                  gsize             *len);
+gsize             ocg_transcript_item_get_n_hidden_bytes (OcgTranscriptItem *self);
 
 #define OCG_TYPE_TRANSCRIPT (ocg_transcript_get_type ())
 G_DECLARE_FINAL_TYPE (OcgTranscript, ocg_transcript, OCG, TRANSCRIPT, GObject)
@@ -37,5 +39,7 @@ OcgTurnModel  *ocg_transcript_get_turns    (OcgTranscript *self);
 guint          ocg_transcript_reveal_older (OcgTranscript *self,
                                             guint          min_items);
 guint          ocg_transcript_get_n_hidden (OcgTranscript *self);
+void           ocg_transcript_show_more    (OcgTranscript     *self,
+                                            OcgTranscriptItem *more);
 
 G_END_DECLS
