@@ -28,6 +28,10 @@ Scenarios (the same as the recorded fixture, tests/data/opencode-1.18.33):
             aborted)
   env       bash `env`: what a command the agent runs sees of the server's
             environment
+  stream600 the words of `long` in 600 chunks of 5 (no reasoning), sleeping
+            `delay_ms` between chunks (tests/bench/run-vs-web.sh)
+  closing   one short answer whose words no other scenario says, so that a
+            client can be watched for the moment it shows it
 
 Any other prompt gets a short text answer.
 
@@ -47,9 +51,11 @@ SCENARIO_RE = re.compile(r"SCENARIO:([A-Za-z0-9_-]+)")
 WORKDIR_RE = re.compile(r"Working directory:\s*(\S+)")
 LONG_WORDS = 3000
 LONG_WORDS_PER_CHUNK = 10
+STREAM600_CHUNKS = 600
+CLOSING_ANSWER = "That was the closing turn of the benchmark session."
 SCENARIOS = ("default", "tools", "task", "taskchild", "taskask", "ask",
              "question", "env",
-             "fail", "failretry", "long", "slow")
+             "fail", "failretry", "long", "slow", "stream600", "closing")
 
 MARKDOWN_ANSWER = (
     "Here is the summary.\n\n## Result\n\n- item **one**\n- item `two`\n\n"
@@ -197,6 +203,14 @@ def script(name, workdir, delay_ms):
                   for i in range(0, LONG_WORDS, LONG_WORDS_PER_CHUNK)]
         return [Step(reasoning="Long answer. ", text_chunks=pieces,
                      delay_ms=delay_ms)]
+    if name == "stream600":
+        per = LONG_WORDS // STREAM600_CHUNKS
+        words = ["word%d " % i for i in range(LONG_WORDS)]
+        pieces = ["".join(words[i:i + per])
+                  for i in range(0, LONG_WORDS, per)]
+        return [Step(text_chunks=pieces, delay_ms=delay_ms)]
+    if name == "closing":
+        return [Step(text=CLOSING_ANSWER)]
     return None
 
 
