@@ -924,6 +924,9 @@ update_empty (OcgChatView *self)
     gtk_stack_set_visible_child (GTK_STACK (self->stack), self->error_page);
   else
     gtk_stack_set_visible_child (GTK_STACK (self->stack), empty ? self->empty : self->overlay);
+  /* A spinner spins (and the window draws frames) only while it shows */
+  gtk_spinner_set_spinning (g_object_get_data (G_OBJECT (self->loading_page), "spinner"),
+                            gtk_stack_get_visible_child (GTK_STACK (self->stack)) == self->loading_page);
 }
 
 static void
@@ -1304,10 +1307,10 @@ ocg_chat_view_init (OcgChatView *self)
     gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
     gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
     gtk_widget_set_size_request (spinner, 32, 32);
-    gtk_spinner_start (GTK_SPINNER (spinner));
     gtk_widget_add_css_class (label, "dim-label");
     gtk_box_append (GTK_BOX (box), spinner);
     gtk_box_append (GTK_BOX (box), label);
+    g_object_set_data (G_OBJECT (box), "spinner", spinner);
     self->loading_page = box;
   }
 

@@ -99,7 +99,7 @@ static void
 open_tools (Fixture *fixture)
 {
   ocg_window_open_session (fixture->window, TOOLS);
-  g_assert_true (app_test_wait (session_loaded, fixture, 5000));
+  g_assert_true (app_test_wait (session_loaded, fixture, 30000));
 }
 
 /* Busy, a question, an answer that has begun with a command running */
@@ -689,6 +689,38 @@ test_open_session_keeps_focus (Fixture       *fixture,
   g_assert_true (gtk_widget_is_ancestor (focus, ocg_window_get_composer (fixture->window)));
 }
 
+/* A spinning spinner draws a frame for every tick of the display, shown or
+ * not: every one that spins must be on screen */
+static void
+assert_no_hidden_spinner (GtkWidget *root)
+{
+  GtkWidget *spinner;
+
+  for (guint i = 0; (spinner = app_test_find_by_type (root, GTK_TYPE_SPINNER, i)) != NULL; i++)
+    if (gtk_spinner_get_spinning (GTK_SPINNER (spinner)))
+      g_assert_true (gtk_widget_get_mapped (spinner));
+}
+
+/* An idle window draws nothing: no spinner spins out of sight, whether no
+ * session, a loading one or a loaded one is open */
+static void
+test_idle_draws_nothing (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  assert_no_hidden_spinner (GTK_WIDGET (fixture->window));
+  open_tools (fixture);
+  app_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+  assert_no_hidden_spinner (GTK_WIDGET (fixture->window));
+  {
+    GtkWidget *spinner;
+    guint spinning = 0;
+
+    for (guint i = 0; (spinner = app_test_find_by_type (GTK_WIDGET (fixture->window), GTK_TYPE_SPINNER, i)) != NULL; i++)
+      spinning += gtk_spinner_get_spinning (GTK_SPINNER (spinner));
+    g_assert_cmpuint (spinning, ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -705,6 +737,7 @@ main (int   argc,
   ADD ("sidebar-rows", test_sidebar_rows);
   ADD ("task-steps-after-restart", test_task_steps_after_restart);
   ADD ("open-session-keeps-focus", test_open_session_keeps_focus);
+  ADD ("idle-draws-nothing", test_idle_draws_nothing);
 #undef ADD
 
   return g_test_run ();
