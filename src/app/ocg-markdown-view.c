@@ -1477,14 +1477,69 @@ table_as_text (Node *node)
   return g_string_free (out, FALSE);
 }
 
+/* How many tables come before @table among @root and what it holds, in
+ * document order; -1 while @table is not found */
+static int
+table_widget_index (GtkWidget *root,
+                    GtkWidget *table,
+                    guint     *n_before)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (child == table)
+        return (int) *n_before;
+      if (g_object_get_data (G_OBJECT (child), "grid") != NULL)
+        (*n_before)++;
+      else if (table_widget_index (child, table, n_before) >= 0)
+        return (int) *n_before;
+    }
+  return -1;
+}
+
+/* The @index-th table among @nodes and their descendants */
+static Node *
+nth_table_node (Node  **nodes,
+                guint   n_nodes,
+                guint  *index)
+{
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      Node *found;
+
+      if (nodes[i]->kind == NODE_TABLE && (*index)-- == 0)
+        return nodes[i];
+      if (nodes[i]->children != NULL &&
+          (found = nth_table_node ((Node **) nodes[i]->children->pdata, nodes[i]->children->len, index)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The whole table is copied from the text, parsed again when asked: what
+ * the grid leaves out is nowhere else, and keeping it ready would cost
+ * every update of a streamed table */
 static void
 on_copy_table (GtkButton *button,
                GtkWidget *table)
 {
-  const char *text = g_object_get_data (G_OBJECT (table), "all-text");
+  OcgMarkdownView *view = OCG_MARKDOWN_VIEW (gtk_widget_get_ancestor (table, OCG_TYPE_MARKDOWN_VIEW));
+  g_autoptr(GPtrArray) blocks = NULL;
+  g_autofree char *text = NULL;
+  guint n_before = 0;
+  int index;
+  Node *node;
 
-  if (text != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
+  if (view == NULL || (index = table_widget_index (GTK_WIDGET (view), table, &n_before)) < 0)
+    return;
+  blocks = parse (view->text->str, view->text->len, 0);
+  n_before = (guint) index;
+  node = nth_table_node ((Node **) blocks->pdata, blocks->len, &n_before);
+  if (node == NULL)
+    return;
+  text = table_as_text (node);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
 }
 
 static void
@@ -1539,10 +1594,7 @@ table_fill (GtkWidget *table,
       g_autofree char *what = g_strdup_printf (_("Showing %s and %s"), columns, rows);
 
       gtk_label_set_text (g_object_get_data (G_OBJECT (table), "footer-label"), what);
-      g_object_set_data_full (G_OBJECT (table), "all-text", table_as_text (node), g_free);
     }
-  else
-    g_object_set_data (G_OBJECT (table), "all-text", NULL);
 }
 
 static GtkWidget *

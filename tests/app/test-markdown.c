@@ -476,7 +476,8 @@ text_is_read (gpointer data)
 static void
 test_table_huge (void)
 {
-  g_autoptr(GString) md = g_string_new ("|");
+  /* A small table first: the copy is of the table whose button it is */
+  g_autoptr(GString) md = g_string_new ("| x |\n|---|\n| 1 |\n\n|");
   OcgMarkdownView *view;
   GtkWidget *block, *grid, *footer, *copy, *window;
   g_autofree char *copied = NULL;
@@ -502,7 +503,8 @@ test_table_huge (void)
   ocg_markdown_view_flush (view);
   app_test_wait_frames (window, 1);
 
-  block = nth_block (view, 0);
+  g_assert_false (gtk_widget_get_visible (app_test_find_by_css (nth_block (view, 0), "md-table-footer", 0)));
+  block = nth_block (view, 1);
   grid = app_test_find_by_type (block, GTK_TYPE_GRID, 0);
   g_assert_cmpuint (app_test_count_by_type (grid, GTK_TYPE_LABEL), ==, 4 * 100);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 99, 3))), ==, "20099");
