@@ -221,30 +221,40 @@ on_value_changed (GtkAdjustment *adj,
  * the top row on screen and where it was, and for as long as rows keep
  * moving puts it back there, until the reader scrolls. */
 
-/* The list item widget showing @item's place, and its top in the list view */
-static GtkWidget *
-item_row (OcgChatView       *self,
-          OcgTranscriptItem *item,
-          double            *y)
+/* The item a list item widget of the list view shows, and where its top
+ * is in the list view; NULL when it shows none or is not on screen */
+static OcgTranscriptItem *
+child_item (OcgChatView *self,
+            GtkWidget   *child,
+            double      *y)
+{
+  GtkWidget *box = gtk_widget_get_first_child (child);
+  OcgTranscriptItem *item = box != NULL ? g_object_get_data (G_OBJECT (box), "ocg-item") : NULL;
+  graphene_point_t point;
+
+  if (item == NULL || !gtk_widget_get_mapped (child) ||
+      !gtk_widget_compute_point (child, self->list_view, &GRAPHENE_POINT_INIT (0, 0), &point))
+    return NULL;
+  *y = point.y;
+  return item;
+}
+
+/* Whether a row shows @item's place on screen, and its top */
+static gboolean
+item_y (OcgChatView       *self,
+        OcgTranscriptItem *item,
+        double            *y)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (self->list_view);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *box = gtk_widget_get_first_child (child);
-      graphene_point_t point;
+      OcgTranscriptItem *shown = child_item (self, child, y);
 
-      OcgTranscriptItem *shown = box != NULL ? g_object_get_data (G_OBJECT (box), "ocg-item") : NULL;
-
-      if (shown == NULL || !ocg_transcript_item_same_place (shown, item))
-        continue;
-      if (!gtk_widget_get_mapped (child) ||
-          !gtk_widget_compute_point (child, self->list_view, &GRAPHENE_POINT_INIT (0, 0), &point))
-        return NULL;
-      *y = point.y;
-      return child;
+      if (shown != NULL && ocg_transcript_item_same_place (shown, item))
+        return TRUE;
     }
-  return NULL;
+  return FALSE;
 }
 
 /* The row at the top of the view (the first one of some height whose end
@@ -259,18 +269,16 @@ top_item (OcgChatView *self,
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *box = gtk_widget_get_first_child (child);
-      OcgTranscriptItem *item = box != NULL ? g_object_get_data (G_OBJECT (box), "ocg-item") : NULL;
       int height = gtk_widget_get_height (child);
-      graphene_point_t point;
+      OcgTranscriptItem *item;
+      double child_y;
 
-      if (item == NULL || height == 0 || !gtk_widget_get_mapped (child) ||
-          !gtk_widget_compute_point (child, self->list_view, &GRAPHENE_POINT_INIT (0, 0), &point))
+      if (height == 0 || (item = child_item (self, child, &child_y)) == NULL)
         continue;
-      if (point.y + height > 0 && (top == NULL || point.y < *y))
+      if (child_y + height > 0 && (top == NULL || child_y < *y))
         {
           top = item;
-          *y = point.y;
+          *y = child_y;
         }
     }
   return top;
@@ -300,7 +308,7 @@ keep_place_tick (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
   /* Its row may be between two widgets for a frame or two */
-  if (item_row (self, self->anchor_item, &y) == NULL)
+  if (!item_y (self, self->anchor_item, &y))
     {
       self->anchor_lost++;
       return G_SOURCE_CONTINUE;
@@ -443,24 +451,23 @@ on_row_retry (OcgTurnRow  *row,
   g_signal_emit (self, signals[RETRY_SEND], 0, message_id);
 }
 
-/* A row holds whichever of a head, an answer chunk or a foot its item is,
- * creating each kind at most once: rows are recycled across kinds */
 /* The rest of a very long text part: how much, Show More, Copy All */
-static OcgTranscriptItem *
-row_item (GtkWidget *widget)
-{
-  GtkWidget *box = gtk_widget_get_ancestor (widget, GTK_TYPE_BOX);
+static GtkWidget *row_of (OcgChatView *self, GtkWidget *widget);
 
-  while (box != NULL && g_object_get_data (G_OBJECT (box), "more") == NULL)
-    box = gtk_widget_get_ancestor (gtk_widget_get_parent (box), GTK_TYPE_BOX);
-  return box != NULL ? g_object_get_data (G_OBJECT (box), "ocg-item") : NULL;
+static OcgTranscriptItem *
+row_item (OcgChatView *self,
+          GtkWidget   *widget)
+{
+  GtkWidget *row = row_of (self, widget);
+
+  return row != NULL ? g_object_get_data (G_OBJECT (row), "ocg-item") : NULL;
 }
 
 static void
 on_show_more (GtkButton   *button,
               OcgChatView *self)
 {
-  OcgTranscriptItem *item = row_item (GTK_WIDGET (button));
+  OcgTranscriptItem *item = row_item (self, GTK_WIDGET (button));
 
   if (item != NULL && self->transcript != NULL)
     ocg_transcript_show_more (self->transcript, item);
@@ -470,7 +477,7 @@ static void
 on_copy_all (GtkButton   *button,
              OcgChatView *self)
 {
-  OcgTranscriptItem *item = row_item (GTK_WIDGET (button));
+  OcgTranscriptItem *item = row_item (self, GTK_WIDGET (button));
   OcgPart *part = item != NULL ? ocg_transcript_item_get_part (item) : NULL;
   g_autofree char *text = part != NULL ? ocg_text_record_string (OCG_RECORD (part), "text") : NULL;
 
@@ -511,6 +518,9 @@ more_new (OcgChatView *self)
   return more;
 }
 
+/* A row holds whichever of a head, an answer chunk, a foot or the rest of
+ * a long part its item is, creating each kind at most once: rows are
+ * recycled across kinds */
 static GtkWidget *
 row_child (GtkWidget         *box,
            OcgTranscriptKind  kind,
