@@ -721,6 +721,85 @@ test_idle_draws_nothing (Fixture       *fixture,
   }
 }
 
+
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *label;
+} Button;
+
+static GtkWidget *
+find_button (Fixture    *fixture,
+             const char *label)
+{
+  GtkWidget *button;
+
+  for (guint i = 0; (button = app_test_find_by_type (GTK_WIDGET (chat_view (fixture)), GTK_TYPE_BUTTON, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0 && gtk_widget_get_mapped (button))
+      return button;
+  return NULL;
+}
+
+static gboolean
+button_shown (gpointer data)
+{
+  Button *b = data;
+
+  return find_button (b->fixture, b->label) != NULL;
+}
+
+/* An answer of a megabyte opens with its first part and a row for the
+ * rest: Show More shows more of it, Copy All copies all of it */
+static void
+test_very_long_answer (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_autoptr(GString) messages = g_string_new (NULL);
+  g_autofree char *copied = NULL;
+  g_autofree char *before = NULL;
+  Lookup last_word = { fixture, NULL };
+  guint rows;
+
+  while (words->len < 1024 * 1024)
+    g_string_append_printf (words, "word%u ", (guint) words->len);
+  g_string_append (words, "THE-END");
+  g_string_printf (messages,
+                   "[{\"info\":{\"id\":\"msg_1\",\"sessionID\":\"ses_big\",\"role\":\"user\",\"time\":{\"created\":1}},"
+                   "\"parts\":[{\"id\":\"prt_1\",\"messageID\":\"msg_1\",\"sessionID\":\"ses_big\",\"type\":\"text\",\"text\":\"Go\"}]},"
+                   "{\"info\":{\"id\":\"msg_2\",\"sessionID\":\"ses_big\",\"role\":\"assistant\",\"parentID\":\"msg_1\","
+                   "\"time\":{\"created\":2,\"completed\":3},\"finish\":\"stop\"},"
+                   "\"parts\":[{\"id\":\"prt_2\",\"messageID\":\"msg_2\",\"sessionID\":\"ses_big\",\"type\":\"text\",\"text\":\"%s\"}]}]",
+                   words->str);
+  fake_server_set (fixture->server, "/session/ses_big/message", messages->str);
+  fake_server_set (fixture->server, "/session/ses_big/todo", "[]");
+  window_fixture_add_session (fixture, "{\"id\":\"ses_big\",\"title\":\"Big\",\"directory\":\"/home/user/demo\","
+                                       "\"time\":{\"created\":1,\"updated\":3}}");
+  g_assert_true (app_test_wait (window_fixture_connected, fixture, 30000));
+  ocg_window_open_session (fixture->window, "ses_big");
+  g_assert_true (app_test_wait (session_loaded, fixture, 30000));
+  ocg_chat_view_scroll_to_bottom (chat_view (fixture));
+  g_assert_true (app_test_wait (button_shown, &(Button) { fixture, "Show _More" }, 30000));
+
+  /* The end is not laid out; most of the answer is left for later */
+  last_word.text = "THE-END";
+  g_assert_false (view_shows (&last_word));
+  before = app_test_collect_text (GTK_WIDGET (chat_view (fixture)));
+  g_assert_nonnull (strstr (before, "more of this answer"));
+
+  /* Copy All: the whole answer */
+  g_signal_emit_by_name (find_button (fixture, "_Copy All"), "clicked");
+  copied = app_test_read_clipboard (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)));
+  g_assert_cmpstr (copied, ==, words->str);
+
+  /* Show More: more rows */
+  rows = g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (ocg_chat_view_get_list_view (chat_view (fixture)))));
+  g_signal_emit_by_name (find_button (fixture, "Show _More"), "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (ocg_chat_view_get_list_view (chat_view (fixture))))),
+                    >, rows + 20);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -738,6 +817,7 @@ main (int   argc,
   ADD ("task-steps-after-restart", test_task_steps_after_restart);
   ADD ("open-session-keeps-focus", test_open_session_keeps_focus);
   ADD ("idle-draws-nothing", test_idle_draws_nothing);
+  ADD ("very-long-answer", test_very_long_answer);
 #undef ADD
 
   return g_test_run ();
