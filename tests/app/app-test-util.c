@@ -241,3 +241,31 @@ app_test_collect_text (GtkWidget *root)
   collect (root, out);
   return g_string_free (out, FALSE);
 }
+
+static void
+on_clipboard_read (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+clipboard_is_read (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+char *
+app_test_read_clipboard (GdkClipboard *clipboard)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_read, &text);
+  g_assert_true (app_test_wait (clipboard_is_read, &text, 30000));
+  return text;
+}

@@ -37,6 +37,9 @@ GtkWidget *app_test_find_label    (GtkWidget *root,
 GtkWidget *app_test_find_by_css   (GtkWidget *root,
                                    const char *css_class,
                                    guint       nth);
+/* The text on @clipboard, read as a paste would; fails the test when
+ * there is none */
+char      *app_test_read_clipboard (GdkClipboard *clipboard);
 /* All visible label texts below @root, joined by "\n" */
 char      *app_test_collect_text  (GtkWidget *root);
 

@@ -374,23 +374,7 @@ test_arrows_move_within (Fixture       *fixture,
   g_assert_cmpstr (ocg_sidebar_get_selected (sidebar), ==, OTHER);
 }
 
-static void
-on_text (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  char **text = data;
 
-  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  if (*text == NULL)
-    *text = g_strdup ("");
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(char **) data != NULL;
-}
 
 /* Ctrl+C on a focused row copies its text */
 static void
@@ -409,8 +393,7 @@ test_copy_from_focused_row (Fixture       *fixture,
     press (fixture, XK_Up, 0);
   g_assert_nonnull (app_test_find_label (focus (fixture), "That is all."));
   press (fixture, XK_c, XK_Control_L);
-  gdk_clipboard_read_text_async (clipboard, NULL, on_text, &text);
-  g_assert_true (app_test_wait (is_set, &text, 5000));
+  text = app_test_read_clipboard (clipboard);
   g_assert_nonnull (strstr (text, "That is all."));
   g_assert_nonnull (strstr (text, "the header moved"));
 }
@@ -447,8 +430,7 @@ test_enter_into_row_text (Fixture       *fixture,
   g_assert_true (gtk_label_get_selection_bounds (GTK_LABEL (label), &start, &end));
   g_assert_cmpint (end - start, ==, 2);
   press (fixture, XK_c, XK_Control_L);
-  gdk_clipboard_read_text_async (clipboard, NULL, on_text, &text);
-  g_assert_true (app_test_wait (is_set, &text, 5000));
+  text = app_test_read_clipboard (clipboard);
   g_assert_cmpuint (strlen (text), ==, 2);
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), text));
 

@@ -350,23 +350,7 @@ test_tooltip_names_target (Fixture       *fixture,
   g_assert_true (gtk_widget_get_has_tooltip (label));
 }
 
-static void
-on_text_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  char **text = user_data;
 
-  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  if (*text == NULL)
-    *text = g_strdup ("");
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(char **) data != NULL;
-}
 
 static gboolean
 target_laid_out (gpointer data)
@@ -408,8 +392,7 @@ test_long_link (Fixture       *fixture,
   /* Copied whole */
   respond (dialog, "copy");
   g_assert_cmpuint (fixture->opened->len, ==, 0);
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (fixture->window), NULL, on_text_read, &copied);
-  g_assert_true (app_test_wait (is_set, &copied, 5000));
+  copied = app_test_read_clipboard (gtk_widget_get_clipboard (fixture->window));
   g_assert_cmpstr (copied, ==, uri->str);
 }
 

@@ -448,23 +448,7 @@ test_table (void)
   g_assert_finalize_object (view);
 }
 
-static void
-on_text_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  char **text = user_data;
-  g_autoptr(GError) error = NULL;
 
-  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
 
 /* A table of 10,000 columns shows its first 100, says so, and copies whole;
  * one of 5,000 rows shows as many as keep it under 4,000 cells */
@@ -511,8 +495,7 @@ test_table_huge (void)
   /* What is left out stays reachable, exactly */
   copy = app_test_find_by_type (footer, GTK_TYPE_BUTTON, 0);
   g_signal_emit_by_name (copy, "clicked");
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (copy), NULL, on_text_read, &copied);
-  g_assert_true (app_test_wait (is_set, &copied, 10000));
+  copied = app_test_read_clipboard (gtk_widget_get_clipboard (copy));
   lines = g_strsplit (copied, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
   cells = g_strsplit (lines[3], "\t", -1);
@@ -638,8 +621,7 @@ test_code_copy (void)
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "object-select-symbolic");
 
-  gdk_clipboard_read_text_async (clipboard, NULL, on_text_read, &copied);
-  g_assert_true (app_test_wait (is_set, &copied, 30000));
+  copied = app_test_read_clipboard (clipboard);
   g_assert_cmpstr (copied, ==, code);
 
   /* The check mark goes back to a copy icon */
