@@ -48,8 +48,7 @@ typedef struct
   GString        *line;
   gboolean        ever_connected;
   gboolean        stream_ended;
-  gboolean        ending;
-  guint           ending_id;
+  guint           ending_id;   /* asked to end, waiting for fetches */
   int             status;
   guint64         n_events;
   guint64         n_bytes;
@@ -195,7 +194,7 @@ on_synced (OcgSync    *sync,
            Monitor    *monitor)
 {
   /* Asked to end while fetches were under way: now the state is whole */
-  if (monitor->ending && ocg_sync_get_synced (sync))
+  if (monitor->ending_id != 0 && ocg_sync_get_synced (sync))
     quit (monitor, 0);
   maybe_finish_once (monitor);
 }
@@ -231,9 +230,8 @@ on_signal (gpointer user_data)
    * reconnection, say) finish first, for a while; a second signal ends at
    * once */
   if (monitor->dump_state && monitor->sync != NULL && !monitor->raw &&
-      !ocg_sync_get_synced (monitor->sync) && !monitor->ending)
+      !ocg_sync_get_synced (monitor->sync) && monitor->ending_id == 0)
     {
-      monitor->ending = TRUE;
       monitor->ending_id = g_timeout_add_seconds (10, on_ending_timeout, monitor);
       return G_SOURCE_CONTINUE;
     }
