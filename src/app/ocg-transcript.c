@@ -815,7 +815,6 @@ void
 ocg_transcript_show_more (OcgTranscript     *self,
                           OcgTranscriptItem *more)
 {
-  guint offset = 0;
   TurnItems *ti;
 
   g_return_if_fail (OCG_IS_TRANSCRIPT (self));
@@ -824,7 +823,7 @@ ocg_transcript_show_more (OcgTranscript     *self,
   if (more->kind != OCG_TRANSCRIPT_MORE || more->part == NULL)
     return;
   g_hash_table_replace (self->shown, g_object_ref (more->part), GSIZE_TO_POINTER (more->start + MORE_BYTES));
-  ti = find_turn_items (self, more->turn, &offset);
+  ti = find_turn_items (self, more->turn, NULL);
   if (ti != NULL && ti->items->len > 0)
     turn_changed (self, ti);
 }
