@@ -62,6 +62,7 @@ class Proxy:
         self.cut_mode = None
         self.cuts = 0
         self.accepted = 0
+        self.forwarded = []         # time.monotonic() of each connection forwarded
         self.listener = None
         self.port = None
         self._stopping = False
@@ -190,6 +191,7 @@ class Proxy:
             pair = _Pair(client, upstream)
             with self.lock:
                 self.pairs.add(pair)
+                self.forwarded.append(time.monotonic())
             threading.Thread(target=self._pump, args=(client, upstream, pair),
                              daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, pair),

@@ -206,6 +206,14 @@ class Monitor:
             wait_for(lambda: self.has_received(last) or not self.alive(),
                      timeout, 0.05, "the monitor to receive the last event")
 
+    def follow_from(self, h, since_time):
+        """The events the harness saw after @since_time (monotonic) are the
+        monitor's too: after a cut, those before its new connection are
+        not."""
+        with h.events.cond:
+            self.since = next((i for i, (t, _) in enumerate(h.events.events)
+                               if t > since_time), len(h.events.events))
+
     def wait_connected(self, h, timeout=30):
         """Until its event stream is open (the server's first event); the
         events the harness sees from then on are the monitor's too."""
@@ -554,9 +562,16 @@ def case_cut(tap, h, cmd, proxy):
             reconnected = True
         except HarnessError:
             reconnected = False
-        # Fetches after the reconnection may still be under way: the
-        # monitor finishes them before it prints its state
-        mon.wait_caught_up(h)
+        # What the server sent while the monitor was cut off it never gets
+        # (it fetches the state instead): it must have what came once its
+        # new connection was open (half a second after the proxy forwarded
+        # it, for the request to reach the server). Fetches after the
+        # reconnection may still be under way: the monitor finishes them
+        # before it prints its state.
+        resumed = [t for t in proxy.forwarded if t > t_cut]
+        if resumed:
+            mon.follow_from(h, resumed[0] + 0.5)
+            mon.wait_caught_up(h)
         log("cut: actions during the cut took %.1f s; Z idle within it: %s"
             % (t_actions, t_actions < 3.0))
         tap.ok(busy_before and dropped >= 1 and conns_before >= 1 and
