@@ -267,7 +267,7 @@ compare_by_id (gconstpointer a,
 void
 ocg_id_list_thaw (OcgIdList *self)
 {
-  g_autoptr(GPtrArray) merged = NULL;
+  GPtrArray *merged;
   GPtrArray *old;
   guint from, i = 0, j = 0, old_len;
   gboolean found;
@@ -306,8 +306,8 @@ ocg_id_list_thaw (OcgIdList *self)
         g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (self->pending, j++)));
     }
 
-  self->items = g_steal_pointer (&merged);
-  merged = old;
+  self->items = merged;
+  g_ptr_array_unref (old);
   g_ptr_array_set_size (self->pending, 0);
   g_list_model_items_changed (G_LIST_MODEL (self), from, old_len - from, self->items->len - from);
 }
