@@ -15,6 +15,7 @@
  * place where it can be.
  */
 #include "ocg-markdown-view.h"
+#include "ocg-prose-bin.h"
 #include "ocg-link-opener.h"
 #include "ocg-link-policy.h"
 
@@ -1081,14 +1082,16 @@ heading_new (Node *node)
                                   GTK_ACCESSIBLE_PROPERTY_LEVEL, (int) node->n,
                                   -1);
   gtk_label_set_markup (GTK_LABEL (label), node_text (node));
-  return label;
+  return ocg_prose_bin_new (GTK_LABEL (label));
 }
 
 static void
-heading_update (GtkWidget *label,
+heading_update (GtkWidget *bin,
                 Node      *old,
                 Node      *node)
 {
+  GtkWidget *label = GTK_WIDGET (ocg_prose_bin_get_label (OCG_PROSE_BIN (bin)));
+
   if (old->n != node->n)
     {
       gtk_widget_remove_css_class (label, heading_css_class (old->n));
@@ -1100,6 +1103,8 @@ heading_update (GtkWidget *label,
   gtk_label_set_markup (GTK_LABEL (label), node_text (node));
 }
 
+/* Paragraphs and headings grow with every streamed delta: their labels are
+ * laid out only at the width they get (see ocg-prose-bin.c) */
 static GtkWidget *
 paragraph_new (Node *node)
 {
@@ -1107,7 +1112,7 @@ paragraph_new (Node *node)
 
   gtk_widget_add_css_class (label, node->kind == NODE_HTML ? "md-html" : "md-paragraph");
   gtk_label_set_markup (GTK_LABEL (label), node_text (node));
-  return label;
+  return ocg_prose_bin_new (GTK_LABEL (label));
 }
 
 /* Code blocks: a header (language, copy button) over a GtkSourceView */
@@ -1776,7 +1781,7 @@ update_widget (GtkWidget *widget,
     {
     case NODE_PARAGRAPH:
     case NODE_HTML:
-      gtk_label_set_markup (GTK_LABEL (widget), node_text (node));
+      gtk_label_set_markup (ocg_prose_bin_get_label (OCG_PROSE_BIN (widget)), node_text (node));
       return TRUE;
 
     case NODE_HEADING:

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ocg-markdown-view.h"
+#include "ocg-prose-bin.h"
 #include "ocg-resources.h"
 
 static OcgMarkdownView *
@@ -21,6 +22,13 @@ render (const char *markdown)
   return view;
 }
 
+/* Paragraphs and headings are labels in a bin: the label */
+static GtkWidget *
+unwrap (GtkWidget *widget)
+{
+  return OCG_IS_PROSE_BIN (widget) ? GTK_WIDGET (ocg_prose_bin_get_label (OCG_PROSE_BIN (widget))) : widget;
+}
+
 static GtkWidget *
 nth_block (OcgMarkdownView *view,
            guint            n)
@@ -30,7 +38,7 @@ nth_block (OcgMarkdownView *view,
   while (child != NULL && n-- > 0)
     child = gtk_widget_get_next_sibling (child);
   g_assert_nonnull (child);
-  return child;
+  return unwrap (child);
 }
 
 static GPtrArray *
@@ -48,6 +56,7 @@ block_widgets (OcgMarkdownView *view)
 static const char *
 label_markup (GtkWidget *widget)
 {
+  widget = unwrap (widget);
   g_assert_true (GTK_IS_LABEL (widget));
   return gtk_label_get_label (GTK_LABEL (widget));
 }
@@ -345,7 +354,7 @@ test_lists (void)
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (list)), ==, GTK_ACCESSIBLE_ROLE_LIST);
   item = gtk_widget_get_first_child (list);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (item_marker (item))), ==, "•");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (item_content (item)))), ==, "one");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (unwrap (gtk_widget_get_first_child (item_content (item))))), ==, "one");
   item = gtk_widget_get_next_sibling (item);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (item_marker (item))), ==, "•");
   nested = gtk_widget_get_last_child (item_content (item));
@@ -373,7 +382,7 @@ test_lists (void)
   item = gtk_widget_get_first_child (list);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (item_marker (item))), ==, "☐");
   g_assert_true (gtk_widget_has_css_class (item_marker (item), "md-task"));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (item_content (item)))), ==, "todo");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (unwrap (gtk_widget_get_first_child (item_content (item))))), ==, "todo");
   item = gtk_widget_get_next_sibling (item);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (item_marker (item))), ==, "☑");
   g_assert_true (gtk_widget_has_css_class (item_marker (item), "md-task-done"));
@@ -398,7 +407,7 @@ test_blockquote (void)
   quote = nth_block (view, 0);
   g_assert_true (GTK_IS_BOX (quote));
   g_assert_true (gtk_widget_has_css_class (quote, "md-blockquote"));
-  g_assert_cmpstr (label_markup (gtk_widget_get_first_child (quote)), ==, "A <i>quote</i> lazily continued");
+  g_assert_cmpstr (label_markup (unwrap (gtk_widget_get_first_child (quote))), ==, "A <i>quote</i> lazily continued");
   g_assert_true (gtk_widget_has_css_class (gtk_widget_get_last_child (quote), "md-list"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nth_block (view, 1))), ==, "after");
 
@@ -1068,6 +1077,74 @@ test_large (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A paragraph too long for the label to measure its width is still laid
+ * out at the width it gets, and is as tall as its lines, as it grows and
+ * when the window narrows */
+static void
+assert_prose_fits (GtkWidget *bin)
+{
+  GtkLabel *label = ocg_prose_bin_get_label (OCG_PROSE_BIN (bin));
+  PangoLayout *layout = gtk_label_get_layout (label);
+  int width = gtk_widget_get_width (GTK_WIDGET (label));
+  int text_width, text_height;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (pango_layout_get_width (layout), ==, width * PANGO_SCALE);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  g_assert_cmpint (text_width, <=, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (label)), >=, text_height);
+  /* and not taller than a line more */
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (label)), <,
+                   text_height + text_height / pango_layout_get_line_count (layout));
+  g_assert_cmpint (gtk_widget_get_width (bin), ==, gtk_widget_get_width (gtk_widget_get_parent (bin)));
+}
+
+static void
+test_long_paragraph (void)
+{
+  OcgMarkdownView *view = OCG_MARKDOWN_VIEW (ocg_markdown_view_new ());
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *window;
+  g_autoptr(GString) text = g_string_new ("A *long* answer:");
+  GtkWidget *bin;
+  int lines = 0, height = 0;
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  window = app_test_window (scroller, 700, 500);
+
+  for (guint step = 0; step < 12; step++)
+    {
+      PangoLayout *layout;
+
+      for (guint i = 0; i < 60; i++)
+        g_string_append_printf (text, " word%u", step * 60 + i);
+      ocg_markdown_view_set_text (view, text->str, -1);
+      app_test_wait_frames (window, 2);
+
+      g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), ==, 1);
+      bin = gtk_widget_get_first_child (GTK_WIDGET (view));
+      g_assert_true (OCG_IS_PROSE_BIN (bin));
+      assert_prose_fits (bin);
+      layout = gtk_label_get_layout (ocg_prose_bin_get_label (OCG_PROSE_BIN (bin)));
+      /* It wraps into more lines as it grows */
+      g_assert_cmpint (pango_layout_get_line_count (layout), >, lines);
+      lines = pango_layout_get_line_count (layout);
+      height = gtk_widget_get_height (bin);
+    }
+  /* Past the size at which the label no longer measures its own width */
+  g_assert_cmpuint (text->len, >, 4096);
+
+  /* Narrower: more lines, taller */
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 500);
+  app_test_wait_frames (window, 3);
+  assert_prose_fits (bin);
+  g_assert_cmpint (gtk_widget_get_width (bin), <=, 400);
+  g_assert_cmpint (gtk_widget_get_height (bin), >, height);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1102,6 +1179,7 @@ main (int   argc,
   g_test_add_func ("/markdown/streaming/unterminated-fence", test_unterminated_fence);
   g_test_add_func ("/markdown/streaming/tricky", test_streaming_tricky);
   g_test_add_func ("/markdown/streaming/replaced", test_replaced_text);
+  g_test_add_func ("/markdown/streaming/long-paragraph", test_long_paragraph);
   g_test_add_func ("/markdown/large", test_large);
 
   return g_test_run ();
