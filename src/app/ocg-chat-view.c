@@ -16,6 +16,7 @@
 #include "ocg-a11y.h"
 #include "ocg-chat-view.h"
 #include "ocg-markdown-view.h"
+#include "ocg-prose-bin.h"
 #include "ocg-text.h"
 #include "ocg-transcript.h"
 #include "ocg-turn-row.h"
@@ -624,7 +625,18 @@ collect_text (GtkWidget *widget,
     {
       if (!gtk_widget_is_drawable (child))
         continue;
-      if (GTK_IS_LABEL (child))
+      /* A paragraph shown in pieces (while it streams) is one text */
+      if (OCG_IS_PROSE_BIN (child))
+        {
+          g_autofree char *part = ocg_prose_bin_dup_text (OCG_PROSE_BIN (child), selected_only);
+
+          if (part == NULL || *part == '\0')
+            continue;
+          if (out->len > 0)
+            g_string_append_c (out, '\n');
+          g_string_append (out, part);
+        }
+      else if (GTK_IS_LABEL (child))
         {
           const char *text = gtk_label_get_text (GTK_LABEL (child));
           int start = 0, end = (int) g_utf8_strlen (text, -1);

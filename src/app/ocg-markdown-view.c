@@ -1061,6 +1061,13 @@ prose_label_new (GtkAccessibleRole role)
   return label;
 }
 
+/* A piece of a long paragraph (see ocg-prose-bin.c) */
+static GtkWidget *
+prose_piece_new (void)
+{
+  return prose_label_new (GTK_ACCESSIBLE_ROLE_LABEL);
+}
+
 static const char *
 heading_css_class (guint level)
 {
@@ -1082,7 +1089,7 @@ heading_new (Node *node)
                                   GTK_ACCESSIBLE_PROPERTY_LEVEL, (int) node->n,
                                   -1);
   gtk_label_set_markup (GTK_LABEL (label), node_text (node));
-  return ocg_prose_bin_new (GTK_LABEL (label));
+  return ocg_prose_bin_new (GTK_LABEL (label), prose_piece_new);
 }
 
 static void
@@ -1100,7 +1107,7 @@ heading_update (GtkWidget *bin,
                                       GTK_ACCESSIBLE_PROPERTY_LEVEL, (int) node->n,
                                       -1);
     }
-  gtk_label_set_markup (GTK_LABEL (label), node_text (node));
+  ocg_prose_bin_set_markup (OCG_PROSE_BIN (bin), node_text (node));
 }
 
 /* Paragraphs and headings grow with every streamed delta: their labels are
@@ -1112,7 +1119,7 @@ paragraph_new (Node *node)
 
   gtk_widget_add_css_class (label, node->kind == NODE_HTML ? "md-html" : "md-paragraph");
   gtk_label_set_markup (GTK_LABEL (label), node_text (node));
-  return ocg_prose_bin_new (GTK_LABEL (label));
+  return ocg_prose_bin_new (GTK_LABEL (label), prose_piece_new);
 }
 
 /* Code blocks: a header (language, copy button) over a GtkSourceView */
@@ -1781,7 +1788,7 @@ update_widget (GtkWidget *widget,
     {
     case NODE_PARAGRAPH:
     case NODE_HTML:
-      gtk_label_set_markup (ocg_prose_bin_get_label (OCG_PROSE_BIN (widget)), node_text (node));
+      ocg_prose_bin_set_markup (OCG_PROSE_BIN (widget), node_text (node));
       return TRUE;
 
     case NODE_HEADING:

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "app-test-util.h"
+#include "ocg-prose-bin.h"
 #include "ocg-resources.h"
 
 #include <adwaita.h>
@@ -216,9 +217,22 @@ collect (GtkWidget *root,
        child = gtk_widget_get_next_sibling (child))
     {
       const char *text = NULL;
+      g_autofree char *paragraph = NULL;
 
       if (!gtk_widget_get_visible (child))
         continue;
+      /* A paragraph shown in pieces is one text */
+      if (OCG_IS_PROSE_BIN (child))
+        {
+          paragraph = ocg_prose_bin_dup_text (OCG_PROSE_BIN (child), FALSE);
+          if (*paragraph != '\0')
+            {
+              if (out->len > 0)
+                g_string_append_c (out, '\n');
+              g_string_append (out, paragraph);
+            }
+          continue;
+        }
       if (GTK_IS_LABEL (child))
         text = gtk_label_get_text (GTK_LABEL (child));
       else if (GTK_IS_INSCRIPTION (child))

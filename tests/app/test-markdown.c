@@ -1077,13 +1077,13 @@ test_large (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* A paragraph too long for the label to measure its width is still laid
- * out at the width it gets, and is as tall as its lines, as it grows and
- * when the window narrows */
+/* A paragraph too long for the label to measure its width is laid out at
+ * the width it gets and is as tall as its lines. While it grows its first
+ * lines move to labels of their own, which must not show: the lines are
+ * those of the whole paragraph in one layout, and its text is whole. */
 static void
-assert_prose_fits (GtkWidget *bin)
+assert_label_fits (GtkLabel *label)
 {
-  GtkLabel *label = ocg_prose_bin_get_label (OCG_PROSE_BIN (bin));
   PangoLayout *layout = gtk_label_get_layout (label);
   int width = gtk_widget_get_width (GTK_WIDGET (label));
   int text_width, text_height;
@@ -1096,7 +1096,58 @@ assert_prose_fits (GtkWidget *bin)
   /* and not taller than a line more */
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (label)), <,
                    text_height + text_height / pango_layout_get_line_count (layout));
+}
+
+static void
+append_lines (PangoLayout *layout,
+              GPtrArray   *lines)
+{
+  const char *text = pango_layout_get_text (layout);
+
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+
+      g_ptr_array_add (lines, g_strndup (text + line->start_index, (gsize) line->length));
+    }
+}
+
+static void
+assert_prose_seamless (GtkWidget  *bin,
+                       const char *markup)
+{
+  GtkLabel *first = ocg_prose_bin_get_label (OCG_PROSE_BIN (bin));
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) whole = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PangoLayout) reference = NULL;
+  g_autofree char *text = ocg_prose_bin_dup_text (OCG_PROSE_BIN (bin), FALSE);
+  int height = 0;
+
   g_assert_cmpint (gtk_widget_get_width (bin), ==, gtk_widget_get_width (gtk_widget_get_parent (bin)));
+  for (GtkWidget *child = gtk_widget_get_first_child (bin); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      assert_label_fits (GTK_LABEL (child));
+      g_assert_cmpint (gtk_widget_get_width (child), ==, gtk_widget_get_width (GTK_WIDGET (first)));
+      append_lines (gtk_label_get_layout (GTK_LABEL (child)), shown);
+      height += gtk_widget_get_height (child);
+    }
+  g_assert_cmpint (height, <=, gtk_widget_get_height (bin));
+
+  /* The whole paragraph, laid out once at that width */
+  reference = pango_layout_copy (gtk_label_get_layout (first));
+  pango_layout_set_markup (reference, markup, -1);
+  append_lines (reference, whole);
+  g_assert_cmpuint (shown->len, ==, whole->len);
+  for (guint i = 0; i < whole->len; i++)
+    g_assert_cmpstr (shown->pdata[i], ==, whole->pdata[i]);
+  g_assert_cmpstr (text, ==, pango_layout_get_text (reference));
+}
+
+static gboolean
+is_one_label (gpointer bin)
+{
+  return ocg_prose_bin_get_n_pieces (bin) == 1;
 }
 
 static void
@@ -1105,42 +1156,89 @@ test_long_paragraph (void)
   OcgMarkdownView *view = OCG_MARKDOWN_VIEW (ocg_markdown_view_new ());
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *window;
-  g_autoptr(GString) text = g_string_new ("A *long* answer:");
+  g_autoptr(GString) text = g_string_new ("A <i>long</i> answer:");
+  g_autoptr(GString) markdown = g_string_new ("A *long* answer:");
   GtkWidget *bin;
-  int lines = 0, height = 0;
+  guint most_pieces = 0;
+  int height = 0;
 
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
   window = app_test_window (scroller, 700, 500);
 
-  for (guint step = 0; step < 12; step++)
+  for (guint step = 0; step < 50; step++)
     {
-      PangoLayout *layout;
+      /* Words, some marked up, some escaped */
+      for (guint i = 0; i < 20; i++)
+        {
+          guint n = step * 20 + i;
 
-      for (guint i = 0; i < 60; i++)
-        g_string_append_printf (text, " word%u", step * 60 + i);
-      ocg_markdown_view_set_text (view, text->str, -1);
+          if (n % 7 == 3)
+            {
+              g_string_append_printf (markdown, " **word%u**", n);
+              g_string_append_printf (text, " <b>word%u</b>", n);
+            }
+          else if (n % 11 == 5)
+            {
+              g_string_append_printf (markdown, " a&b<%u>", n);
+              g_string_append_printf (text, " a&amp;b&lt;%u&gt;", n);
+            }
+          else
+            {
+              g_string_append_printf (markdown, " word%u", n);
+              g_string_append_printf (text, " word%u", n);
+            }
+        }
+      ocg_markdown_view_set_text (view, markdown->str, -1);
       app_test_wait_frames (window, 2);
 
       g_assert_cmpuint (ocg_markdown_view_get_n_blocks (view), ==, 1);
       bin = gtk_widget_get_first_child (GTK_WIDGET (view));
       g_assert_true (OCG_IS_PROSE_BIN (bin));
-      assert_prose_fits (bin);
-      layout = gtk_label_get_layout (ocg_prose_bin_get_label (OCG_PROSE_BIN (bin)));
-      /* It wraps into more lines as it grows */
-      g_assert_cmpint (pango_layout_get_line_count (layout), >, lines);
-      lines = pango_layout_get_line_count (layout);
+      assert_prose_seamless (bin, text->str);
+      most_pieces = MAX (most_pieces, ocg_prose_bin_get_n_pieces (OCG_PROSE_BIN (bin)));
+      /* It grows */
+      g_assert_cmpint (gtk_widget_get_height (bin), >=, height);
       height = gtk_widget_get_height (bin);
     }
-  /* Past the size at which the label no longer measures its own width */
-  g_assert_cmpuint (text->len, >, 4096);
+  /* Past the size at which the label no longer measures its own width,
+   * and cut while it grew */
+  g_assert_cmpuint (text->len, >, 8192);
+  g_assert_cmpuint (most_pieces, >, 2);
 
-  /* Narrower: more lines, taller */
+  /* Narrower: one label again, more lines, taller */
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 500);
   app_test_wait_frames (window, 3);
-  assert_prose_fits (bin);
+  g_assert_cmpuint (ocg_prose_bin_get_n_pieces (OCG_PROSE_BIN (bin)), ==, 1);
+  assert_prose_seamless (bin, text->str);
   g_assert_cmpint (gtk_widget_get_width (bin), <=, 400);
   g_assert_cmpint (gtk_widget_get_height (bin), >, height);
+
+  /* Cut again as it grows, then one label once it stops */
+  for (guint step = 0; step < 6; step++)
+    {
+      g_string_append (markdown, " more words to read");
+      g_string_append (text, " more words to read");
+      ocg_markdown_view_set_text (view, markdown->str, -1);
+      app_test_wait_frames (window, 2);
+      assert_prose_seamless (bin, text->str);
+    }
+  g_assert_cmpuint (ocg_prose_bin_get_n_pieces (OCG_PROSE_BIN (bin)), >, 1);
+  g_assert_true (app_test_wait (is_one_label, bin, 10000));
+  app_test_wait_frames (window, 2);
+  assert_prose_seamless (bin, text->str);
+
+  /* Text before the last lines changing makes it one label at once */
+  g_string_append (markdown, " x");
+  ocg_markdown_view_set_text (view, markdown->str, -1);
+  app_test_wait_frames (window, 2);
+  g_string_prepend (markdown, "Changed ");
+  g_string_prepend (text, "Changed ");
+  ocg_markdown_view_set_text (view, markdown->str, -1);
+  g_string_append (text, " x");
+  app_test_wait_frames (window, 2);
+  g_assert_cmpuint (ocg_prose_bin_get_n_pieces (OCG_PROSE_BIN (bin)), ==, 1);
+  assert_prose_seamless (bin, text->str);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
