@@ -327,6 +327,23 @@ append_attribute (GString            *out,
     }
 }
 
+/* A table shows at most this many columns, and as many rows as keep it
+ * under this many cells: tens of thousands of labels would stall the
+ * window for minutes. The rest stays reachable: the footer says what is
+ * left out, and copies the whole table. */
+#define TABLE_MAX_COLUMNS 100
+#define TABLE_MAX_CELLS   4000
+/* How wide a cell's text may be before it wraps, and at least once it does */
+#define TABLE_CELL_MAX_CHARS 48
+#define TABLE_CELL_MIN_CHARS 24
+
+/* The rows of a table of @n_columns that are shown, header included */
+static guint
+table_shown_rows (guint n_columns)
+{
+  return MAX (1, TABLE_MAX_CELLS / MAX (MIN (n_columns, TABLE_MAX_COLUMNS), 1));
+}
+
 /* Parsing */
 
 typedef struct
@@ -340,6 +357,10 @@ typedef struct
   Node       *implicit;   /* paragraph of a tight list item's text */
   guint       link_depth;
   gsize       image_text_from;  /* where an image's alternative text begins */
+  /* Cells a table does not show are read, not kept, unless the whole
+   * table is asked for (to copy it) */
+  gboolean    whole_tables;
+  gboolean    skip_cell;
 } Parser;
 
 static gboolean
@@ -579,6 +600,19 @@ on_enter_block (MD_BLOCKTYPE  type,
 
     case MD_BLOCK_TH:
     case MD_BLOCK_TD:
+      if (!p->whole_tables)
+        {
+          Node *row = parser_current (p);
+          Node *table = p->stack->len >= 2 ? g_ptr_array_index (p->stack, p->stack->len - 2) : NULL;
+
+          if (table != NULL && table->kind == NODE_TABLE &&
+              (node_n_children (row) >= TABLE_MAX_COLUMNS ||
+               node_n_children (table) > table_shown_rows (table->n)))
+            {
+              p->skip_cell = TRUE;
+              return 0;
+            }
+        }
       node = node_new (NODE_CELL);
       node->align = ((const MD_BLOCK_TD_DETAIL *) detail)->align;
       node->header = type == MD_BLOCK_TH;
@@ -605,6 +639,11 @@ on_leave_block (MD_BLOCKTYPE  type,
 
   if (type == MD_BLOCK_DOC || type == MD_BLOCK_THEAD || type == MD_BLOCK_TBODY)
     return 0;
+  if (p->skip_cell)
+    {
+      p->skip_cell = FALSE;
+      return 0;
+    }
 
   node = g_ptr_array_steal_index (p->stack, p->stack->len - 1);
   p->implicit = NULL;
@@ -652,7 +691,11 @@ on_enter_span (MD_SPANTYPE  type,
                void        *user_data)
 {
   Parser *p = user_data;
-  GString *out = node_get_text (parser_inline_target (p));
+  GString *out;
+
+  if (p->skip_cell)
+    return 0;
+  out = node_get_text (parser_inline_target (p));
 
   switch (type)
     {
@@ -717,7 +760,11 @@ on_leave_span (MD_SPANTYPE  type,
                void        *user_data)
 {
   Parser *p = user_data;
-  GString *out = node_get_text (parser_inline_target (p));
+  GString *out;
+
+  if (p->skip_cell)
+    return 0;
+  out = node_get_text (parser_inline_target (p));
 
   switch (type)
     {
@@ -765,6 +812,8 @@ on_text (MD_TEXTTYPE  type,
   GString *out;
 
   parser_note (p, text, size, FALSE);
+  if (p->skip_cell)
+    return 0;
 
   target = parser_inline_target (p);
   out = node_get_text (target);
@@ -809,7 +858,8 @@ on_text (MD_TEXTTYPE  type,
 static GPtrArray *
 parse (const char *text,
        gsize       len,
-       gsize       offset)
+       gsize       offset,
+       gboolean    whole_tables)
 {
   const MD_PARSER parser = {
     .abi_version = 0,
@@ -827,6 +877,7 @@ parse (const char *text,
     .offset = offset,
     .blocks = g_ptr_array_new_with_free_func (node_free),
     .stack = stack,
+    .whole_tables = whole_tables,
   };
 
   g_assert (offset <= len);
@@ -1436,6 +1487,7 @@ static void
 table_cell_update (GtkWidget *label,
                    Node      *cell)
 {
+  gboolean wrap;
   float xalign = cell->align == MD_ALIGN_CENTER ? 0.5f :
                  cell->align == MD_ALIGN_RIGHT ? 1.0f : 0.0f;
 
@@ -1444,6 +1496,12 @@ table_cell_update (GtkWidget *label,
                          cell->align == MD_ALIGN_CENTER ? GTK_JUSTIFY_CENTER :
                          cell->align == MD_ALIGN_RIGHT ? GTK_JUSTIFY_RIGHT : GTK_JUSTIFY_LEFT);
   gtk_label_set_markup (GTK_LABEL (label), node_text (cell));
+  /* A short cell is one line, so that a column is never narrower than its
+   * words (the table scrolls sideways instead); a long one wraps between
+   * TABLE_CELL_MIN_CHARS and TABLE_CELL_MAX_CHARS characters */
+  wrap = g_utf8_strlen (gtk_label_get_text (GTK_LABEL (label)), -1) > TABLE_CELL_MAX_CHARS;
+  gtk_label_set_wrap (GTK_LABEL (label), wrap);
+  gtk_label_set_width_chars (GTK_LABEL (label), wrap ? TABLE_CELL_MIN_CHARS : -1);
 }
 
 static GtkWidget *
@@ -1452,18 +1510,13 @@ table_cell_new (Node *cell)
   GtkWidget *label = text_label_new (GTK_ACCESSIBLE_ROLE_LABEL);
 
   gtk_widget_add_css_class (label, "md-table-cell");
+  gtk_label_set_max_width_chars (GTK_LABEL (label), TABLE_CELL_MAX_CHARS);
   if (cell->header)
     gtk_widget_add_css_class (label, "md-table-header");
   table_cell_update (label, cell);
   return label;
 }
 
-/* A table shows at most this many columns, and as many rows as keep it
- * under this many cells: tens of thousands of labels would stall the
- * window for minutes. The rest stays reachable: the footer says what is
- * left out, and copies the whole table. */
-#define TABLE_MAX_COLUMNS 100
-#define TABLE_MAX_CELLS   4000
 
 /* The whole table as tab-separated text, the cells' text as shown */
 static char *
@@ -1545,7 +1598,7 @@ on_copy_table (GtkButton *button,
 
   if (view == NULL || (index = table_widget_index (GTK_WIDGET (view), table, &n_before)) < 0)
     return;
-  blocks = parse (view->text->str, view->text->len, 0);
+  blocks = parse (view->text->str, view->text->len, 0, TRUE);
   n_before = (guint) index;
   node = nth_table_node ((Node **) blocks->pdata, blocks->len, &n_before);
   if (node == NULL)
@@ -1563,7 +1616,7 @@ table_fill (GtkWidget *table,
   GPtrArray *cells = g_object_get_data (G_OBJECT (table), "cells");
   guint n_columns = MIN (node->n, TABLE_MAX_COLUMNS);
   guint n_rows_all = node_n_children (node);
-  guint n_rows = MIN (n_rows_all, MAX (1, TABLE_MAX_CELLS / MAX (n_columns, 1)));
+  guint n_rows = MIN (n_rows_all, table_shown_rows (node->n));
   guint n_old_rows = cells->len / MAX (n_columns, 1);
   guint n_old_nodes = old != NULL ? node_n_children (old) : 0;
   gboolean cut = node->n > n_columns || n_rows_all > n_rows;
@@ -1602,9 +1655,13 @@ table_fill (GtkWidget *table,
                                                   n_columns, node->n);
       g_autofree char *rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u row", "%u of %u rows", n_rows_all),
                                                n_rows, n_rows_all);
-      /* "Showing 100 of 10000 columns and 40 of 40 rows" */
-      g_autofree char *what = g_strdup_printf (_("Showing %s and %s"), columns, rows);
+      g_autofree char *what = NULL;
 
+      /* Only what is cut: "Showing 100 of 10000 columns and 40 of 90 rows" */
+      if (node->n > n_columns && n_rows_all > n_rows)
+        what = g_strdup_printf (_("Showing %s and %s"), columns, rows);
+      else
+        what = g_strdup_printf (_("Showing %s"), node->n > n_columns ? columns : rows);
       gtk_label_set_text (g_object_get_data (G_OBJECT (table), "footer-label"), what);
     }
 }
@@ -1617,6 +1674,7 @@ table_new (Node *node)
   GtkWidget *footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = gtk_label_new (NULL);
   GtkWidget *copy = gtk_button_new_with_mnemonic (_("_Copy Table"));
+  GtkWidget *scroller;
 
   gtk_widget_set_halign (table, GTK_ALIGN_START);
   gtk_widget_add_css_class (grid, "md-table");
@@ -1624,7 +1682,19 @@ table_new (Node *node)
   gtk_widget_set_overflow (grid, GTK_OVERFLOW_HIDDEN);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 1);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 1);
-  gtk_box_append (GTK_BOX (table), grid);
+  /* A table wider than the conversation scrolls sideways, as code does,
+   * with its columns as wide as their text asks (up to a limit), rather
+   * than squeezed into the window's width one character a line */
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
+                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
+  gtk_scrollable_set_hscroll_policy (GTK_SCROLLABLE (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller))),
+                                     GTK_SCROLL_NATURAL);
+  code_scroller_pass_vertical_scroll (scroller);
+  gtk_box_append (GTK_BOX (table), scroller);
 
   gtk_widget_add_css_class (label, "dim-label");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -1936,7 +2006,7 @@ ocg_markdown_view_render (OcgMarkdownView *self)
   g_assert (from_block <= self->blocks->len);
 
   self->last_parse_len = self->text->len - from_offset;
-  tail = parse (self->text->str, self->text->len, from_offset);
+  tail = parse (self->text->str, self->text->len, from_offset, FALSE);
 
   child = gtk_widget_get_last_child (GTK_WIDGET (self));
   for (guint i = self->blocks->len; child != NULL && i > from_block + 1; i--)

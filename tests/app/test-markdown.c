@@ -499,7 +499,7 @@ test_table_huge (void)
   g_assert_null (gtk_grid_get_child_at (GTK_GRID (grid), 100, 0));
   footer = app_test_find_by_css (block, "md-table-footer", 0);
   g_assert_true (gtk_widget_get_visible (footer));
-  g_assert_nonnull (app_test_find_label (footer, "Showing 100 of 10000 columns and 4 of 4 rows"));
+  g_assert_nonnull (app_test_find_label (footer, "Showing 100 of 10000 columns"));
 
   /* What is left out stays reachable, exactly */
   copy = app_test_find_by_type (footer, GTK_TYPE_BUTTON, 0);
@@ -521,7 +521,7 @@ test_table_huge (void)
   block = nth_block (view, 0);
   grid = app_test_find_by_type (block, GTK_TYPE_GRID, 0);
   g_assert_cmpuint (app_test_count_by_type (grid, GTK_TYPE_LABEL), ==, 1333 * 3);
-  g_assert_nonnull (app_test_find_label (block, "Showing 3 of 3 columns and 1333 of 5001 rows"));
+  g_assert_nonnull (app_test_find_label (block, "Showing 1333 of 5001 rows"));
   {
     GtkWidget *kept = gtk_grid_get_child_at (GTK_GRID (grid), 0, 1000);
 
@@ -530,7 +530,7 @@ test_table_huge (void)
     ocg_markdown_view_flush (view);
     g_assert_true (nth_block (view, 0) == block);
     g_assert_true (gtk_grid_get_child_at (GTK_GRID (grid), 0, 1000) == kept);
-    g_assert_nonnull (app_test_find_label (block, "Showing 3 of 3 columns and 1333 of 5002 rows"));
+    g_assert_nonnull (app_test_find_label (block, "Showing 1333 of 5002 rows"));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1243,6 +1243,49 @@ test_long_paragraph (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A table wider than the window scrolls sideways: the window keeps its
+ * width, and no column is squeezed to a character a line */
+static void
+test_table_wide (void)
+{
+  OcgMarkdownView *view = OCG_MARKDOWN_VIEW (ocg_markdown_view_new ());
+  g_autoptr(GString) text = g_string_new ("|");
+  GtkWidget *window, *scroller, *cell;
+  GtkAdjustment *adjustment;
+  PangoLayout *layout;
+
+  for (guint c = 0; c < 40; c++)
+    g_string_append_printf (text, " column %u |", c);
+  g_string_append (text, "\n|");
+  for (guint c = 0; c < 40; c++)
+    g_string_append (text, "---|");
+  g_string_append (text, "\n|");
+  for (guint c = 0; c < 40; c++)
+    g_string_append_printf (text, " %u |", 100000 + c);
+  g_string_append (text, "\n");
+  ocg_markdown_view_set_text (view, text->str, -1);
+  window = app_test_window (GTK_WIDGET (view), 600, 400);
+  app_test_wait_frames (window, 2);
+
+  g_assert_cmpint (gtk_widget_get_width (window), ==, 600);
+  scroller = app_test_find_by_type (nth_block (view, 0), GTK_TYPE_SCROLLED_WINDOW, 0);
+  g_assert_cmpint (gtk_widget_get_width (scroller), <=, 600);
+  adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment) * 4);
+
+  cell = app_test_find_label (scroller, "100039");
+  g_assert_nonnull (cell);
+  layout = gtk_label_get_layout (GTK_LABEL (cell));
+  g_assert_cmpint (pango_layout_get_line_count (layout), ==, 1);
+  cell = app_test_find_label (scroller, "column 7");
+  layout = gtk_label_get_layout (GTK_LABEL (cell));
+  g_assert_cmpint (pango_layout_get_line_count (layout), ==, 1);
+  /* The table is no taller than its rows */
+  g_assert_cmpint (gtk_widget_get_height (scroller), <, 4 * gtk_widget_get_height (cell) + 40);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1278,6 +1321,7 @@ main (int   argc,
   g_test_add_func ("/markdown/streaming/tricky", test_streaming_tricky);
   g_test_add_func ("/markdown/streaming/replaced", test_replaced_text);
   g_test_add_func ("/markdown/streaming/long-paragraph", test_long_paragraph);
+  g_test_add_func ("/markdown/table/wide", test_table_wide);
   g_test_add_func ("/markdown/large", test_large);
 
   return g_test_run ();

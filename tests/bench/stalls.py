@@ -9,7 +9,7 @@ stall; the peak RSS comes from /proc.
 
     tests/bench/run-stalls.sh [CASE ...]
 
-Cases: table-stream, paragraph-1mb, table-10k-columns, sessions-10k,
+Cases: open-small (a short session: what opening any costs), table-stream, paragraph-1mb, table-10k-columns, sessions-10k,
 sessions-100k (all by default). Standard library and python3-gi only.
 """
 
@@ -35,6 +35,8 @@ APP_PATH = "/io/github/opencodegtk/OpencodeGtk"
 PROJECT = "/tmp/ocg-stall-project"
 SES = "ses_stall00000000000000000001"
 T0 = 1767225600000  # ms
+VERBOSE = False
+SCREENSHOTS = None
 
 
 def session_info(i, sid=None):
@@ -122,6 +124,9 @@ def make_case(name):
     if name == "table-10k-columns":
         return Case(name, messages=[user_message("msg_0001", "A wide table"),
                                     answer("msg_0002", "msg_0001", wide_table(10000))])
+    if name == "open-small":
+        return Case(name, messages=[user_message("msg_0001", "Hello"),
+                                    answer("msg_0002", "msg_0001", "Hello! How can I help?")])
     if name == "sessions-10k":
         return Case(name, sessions=[session_info(i) for i in range(10000)], open_session=False)
     if name == "sessions-100k":
@@ -129,7 +134,7 @@ def make_case(name):
     raise SystemExit("unknown case %s" % name)
 
 
-CASES = ["table-stream", "paragraph-1mb", "table-10k-columns", "sessions-10k", "sessions-100k"]
+CASES = ["open-small", "table-stream", "paragraph-1mb", "table-10k-columns", "sessions-10k", "sessions-100k"]
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -228,6 +233,7 @@ class Pinger(threading.Thread):
         self.worst = 0.0
         self.answered = 0
         self.stop = threading.Event()
+        self.calls = []
 
     def run(self):
         while not self.stop.is_set():
@@ -240,6 +246,7 @@ class Pinger(threading.Thread):
                 pass
             took = time.monotonic() - start
             self.worst = max(self.worst, took)
+            self.calls.append((start, took))
             self.stop.wait(max(0, 0.05 - took))
 
 
@@ -283,11 +290,18 @@ def run_case(name, app, seconds):
         bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
                       GLib.Variant("(sava{sv})", ("open-session", [GLib.Variant("(ss)", (PROJECT, SES))], {})),
                       None, Gio.DBusCallFlags.NONE, 600000, None)
+    began = time.monotonic()
+    streamed = None
     if case.stream is not None:
         streamer = threading.Thread(target=stream_answer, args=(streams, case.stream, case.rate, stop), daemon=True)
         streamer.start()
         streamer.join(seconds * 4)
+        streamed = time.monotonic() - began
     time.sleep(seconds)
+    if SCREENSHOTS:
+        # What the window showed (ImageMagick's import, when installed)
+        subprocess.run(["import", "-window", "root", os.path.join(SCREENSHOTS, name + ".png")],
+                       check=False)
     pinger.stop.set()
     pinger.join()
     stop.set()
@@ -301,6 +315,11 @@ def run_case(name, app, seconds):
         _, err = proc.communicate()
     server.shutdown()
     problems = [l for l in err.decode(errors="replace").splitlines() if "CRITICAL" in l or "WARNING" in l]
+    if VERBOSE:
+        worst = sorted(pinger.calls, key=lambda c: -c[1])[:5]
+        print("# %s: longest at %s s after the case began%s" % (
+            name, ", ".join("%.1f (%.0f ms)" % (c[0] - began, c[1] * 1000) for c in worst),
+            "" if streamed is None else "; the stream ended at %.1f s" % streamed), file=sys.stderr)
     return {"case": name, "worst_ms": pinger.worst * 1000, "answers": pinger.answered,
             "peak_rss_mb": rss, "alive": alive, "problems": problems[:3]}
 
@@ -310,7 +329,12 @@ def main():
     parser.add_argument("cases", nargs="*", default=CASES)
     parser.add_argument("--app", default="_build/src/app/opencode-gtk")
     parser.add_argument("--seconds", type=float, default=5, help="how long to watch after the case arrived")
+    parser.add_argument("--screenshots", metavar="DIR", help="save a picture of the screen after each case")
+    parser.add_argument("--verbose", action="store_true", help="say when the longest stalls came")
     args = parser.parse_args()
+    global VERBOSE, SCREENSHOTS
+    VERBOSE = args.verbose
+    SCREENSHOTS = args.screenshots
     print("%-20s %12s %10s %14s  %s" % ("case", "worst stall", "answers", "peak RSS", "notes"))
     for name in args.cases:
         r = run_case(name, args.app, args.seconds)
