@@ -17,6 +17,7 @@
 #include "ocg-chat-view.h"
 #include "ocg-markdown-view.h"
 #include "ocg-prose-bin.h"
+#include "ocg-trace.h"
 #include "ocg-text.h"
 #include "ocg-transcript.h"
 #include "ocg-turn-row.h"
@@ -343,6 +344,7 @@ on_after_paint (GdkFrameClock *clock,
   OcgTranscriptItem *item;
   double y = 0;
 
+  ocg_trace_painted ();
   if (self->anchor_tick == 0)
     {
       item = top_item (self, &y);

@@ -16,6 +16,7 @@
  */
 #include "ocg-markdown-view.h"
 #include "ocg-prose-bin.h"
+#include "ocg-trace.h"
 #include "ocg-link-opener.h"
 #include "ocg-link-policy.h"
 
@@ -2024,6 +2025,9 @@ ocg_markdown_view_render (OcgMarkdownView *self)
   g_ptr_array_remove_range (self->blocks, from_block, self->blocks->len - from_block);
   for (guint i = 0; i < tail->len; i++)
     g_ptr_array_add (self->blocks, g_steal_pointer (&tail->pdata[i]));
+
+  if (ocg_trace_enabled ())
+    ocg_trace_rendered (self->text->str, self->text->len);
 
   if (from_offset == 0)
     {

@@ -1,0 +1,20 @@
+/* ocg-trace.h: what the window showed when, for the benchmarks
+ *
+ * With OCG_TRACE_FILE set, the app writes a line for every frame it paints
+ * and for every Markdown text it rendered in that frame (its last bytes),
+ * with the monotonic time of the frame's paint. Without it, nothing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean ocg_trace_enabled  (void);
+void     ocg_trace_rendered (const char *text,
+                             gsize       len);
+void     ocg_trace_painted  (void);
+
+G_END_DECLS
