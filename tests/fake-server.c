@@ -37,6 +37,20 @@ answer_free (gpointer data)
   g_free (answer);
 }
 
+/* Answers with @page, written so that a U+0000 stays one */
+static void
+respond_array (SoupServerMessage *msg,
+               JsonArray         *page)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  json_node_set_array (node, page);
+  ocg_json_append_node (body, node);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str, body->len);
+}
+
 /* Pages a JSON array of messages as the server does: ?limit=N gives the
  * newest N (before the ?before cursor), and x-next-cursor when older remain.
  * The cursor here is the id of the oldest message given. */
@@ -50,8 +64,6 @@ respond_paged (SoupServerMessage *msg,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *all;
   g_autoptr(JsonArray) page = json_array_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GString) body = g_string_new (NULL);
   guint end, start, limit;
 
   /* Read and written so that a U+0000 stays one */
@@ -74,10 +86,6 @@ respond_paged (SoupServerMessage *msg,
   for (guint i = start; i < end; i++)
     json_array_add_element (page, json_node_copy (json_array_get_element (all, i)));
 
-  node = json_node_new (JSON_NODE_ARRAY);
-  json_node_set_array (node, page);
-  ocg_json_append_node (body, node);
-  soup_server_message_set_status (msg, 200, NULL);
   if (start > 0)
     {
       JsonObject *oldest = json_array_get_object_element (all, start);
@@ -85,7 +93,68 @@ respond_paged (SoupServerMessage *msg,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "x-next-cursor",
                                     json_object_get_string_member (json_object_get_object_member (oldest, "info"), "id"));
     }
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str, body->len);
+  respond_array (msg, page);
+  return TRUE;
+}
+
+static gint64
+updated_of (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_OBJECT (node) ? ocg_json_get_int (json_node_get_object (node), "time.updated", 0) : 0;
+}
+
+static gint
+by_updated_desc (gconstpointer a,
+                 gconstpointer b)
+{
+  gint64 ta = updated_of (*(JsonNode **) a);
+  gint64 tb = updated_of (*(JsonNode **) b);
+
+  return ta < tb ? 1 : ta > tb ? -1 : 0;
+}
+
+/* Lists sessions as opencode 1.18.33 does: the most recently updated
+ * first; ?start=T keeps those updated at T or later, ?search=S those whose
+ * title contains S (ASCII case ignored), ?limit=N (100 when not given) the
+ * first N of them */
+static gboolean
+respond_sessions (SoupServerMessage *msg,
+                  Answer            *answer,
+                  GHashTable        *query)
+{
+  const char *limit_text = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
+  const char *start_text = query != NULL ? g_hash_table_lookup (query, "start") : NULL;
+  const char *search = query != NULL ? g_hash_table_lookup (query, "search") : NULL;
+  g_autofree char *needle = search != NULL ? g_ascii_strdown (search, -1) : NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) matches = g_ptr_array_new ();
+  g_autoptr(JsonArray) page = json_array_new ();
+  gint64 start = start_text != NULL ? g_ascii_strtoll (start_text, NULL, 10) : 0;
+  guint limit = limit_text != NULL ? (guint) g_ascii_strtoull (limit_text, NULL, 10) : 100;
+  JsonArray *all;
+
+  if (!ocg_json_parse (parser, answer->body, strlen (answer->body), NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    return FALSE;
+
+  all = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (all); i++)
+    {
+      JsonNode *session = json_array_get_element (all, i);
+      const char *title = JSON_NODE_HOLDS_OBJECT (session)
+        ? ocg_json_get_string (json_node_get_object (session), "title") : NULL;
+      g_autofree char *lower = title != NULL ? g_ascii_strdown (title, -1) : NULL;
+
+      if (updated_of (session) < start || (needle != NULL && (lower == NULL || strstr (lower, needle) == NULL)))
+        continue;
+      g_ptr_array_add (matches, session);
+    }
+  /* Stable: equal times keep the order they were set in */
+  g_ptr_array_sort (matches, by_updated_desc);
+  for (guint i = 0; i < matches->len && i < limit; i++)
+    json_array_add_element (page, json_node_copy (g_ptr_array_index (matches, i)));
+
+  respond_array (msg, page);
   return TRUE;
 }
 
@@ -112,6 +181,23 @@ on_stream_finished (SoupServerMessage *msg,
                     FakeServer        *self)
 {
   g_ptr_array_remove (self->streams, msg);
+}
+
+/* What the server says to @path: sessions and messages come in pages */
+static void
+answer_request (FakeServer        *self,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query)
+{
+  Answer *answer = g_hash_table_lookup (self->answers, path);
+
+  if (answer != NULL && answer->status == 200 && strcmp (path, "/session") == 0 &&
+      respond_sessions (msg, answer, query))
+    return;
+  if (answer == NULL || answer->status != 200 || !g_str_has_suffix (path, "/message") ||
+      !respond_paged (msg, answer, query))
+    respond (msg, answer);
 }
 
 static void
@@ -174,13 +260,7 @@ handle (SoupServer        *server,
       return;
     }
 
-  {
-    Answer *answer = g_hash_table_lookup (self->answers, path);
-
-    if (answer == NULL || answer->status != 200 || !g_str_has_suffix (path, "/message") ||
-        !respond_paged (msg, answer, query))
-      respond (msg, answer);
-  }
+  answer_request (self, msg, path, query);
 }
 
 static gboolean
@@ -343,7 +423,11 @@ fake_server_release (FakeServer *self)
     {
       SoupServerMessage *msg = g_ptr_array_index (held, i);
 
-      respond (msg, g_hash_table_lookup (self->answers, g_uri_get_path (soup_server_message_get_uri (msg))));
+      GUri *uri = soup_server_message_get_uri (msg);
+      g_autoptr(GHashTable) query = g_uri_get_query (uri) != NULL
+        ? g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+
+      answer_request (self, msg, g_uri_get_path (uri), query);
       soup_server_message_unpause (msg);
     }
 }

@@ -522,6 +522,169 @@ test_history_pages (void)
   g_assert_nonnull (ocg_store_lookup_message (store, "msg_0000"));
 }
 
+/* Sessions "ses_000000" (the newest) to "ses_NNNNNN", a minute apart, each
+ * titled "Session N"; without the @skip ones (-1 ends the list), and with
+ * @extra (JSON, or NULL) first */
+static char *
+many_sessions (guint        n,
+               const char  *extra,
+               const int   *skip)
+{
+  GString *json = g_string_new ("[");
+
+  if (extra != NULL)
+    g_string_append (json, extra);
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean skipped = FALSE;
+
+      for (const int *k = skip; k != NULL && *k >= 0; k++)
+        skipped |= (guint) *k == i;
+      if (skipped)
+        continue;
+      if (json->len > 1)
+        g_string_append_c (json, ',');
+      g_string_append_printf (json, "{\"id\":\"ses_%06u\",\"title\":\"Session %u\",\"time\":"
+                              "{\"created\":%" G_GINT64_FORMAT ",\"updated\":%" G_GINT64_FORMAT "}}",
+                              i, i, 1700000000000 - (gint64) i * 60000, 1700000000000 - (gint64) i * 60000);
+    }
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
+}
+
+static guint
+n_sessions (OcgStore *store)
+{
+  return g_list_model_get_n_items (ocg_store_get_sessions (store));
+}
+
+static gboolean
+has_session (OcgStore   *store,
+             guint       i)
+{
+  g_autofree char *id = g_strdup_printf ("ses_%06u", i);
+
+  return ocg_store_lookup_session (store, id) != NULL;
+}
+
+static OcgSync *
+start_app_sync (FakeServer *server,
+                OcgStore   *store)
+{
+  g_autofree char *url = fake_server_get_url (server);
+  g_autoptr(OcgClient) client = ocg_client_new (url, NULL, NULL, NULL);
+  OcgSync *sync = ocg_sync_new (store, client);
+
+  ocg_event_source_set_backoff (ocg_sync_get_event_source (sync), 20, 100);
+  ocg_sync_start (sync);
+  spin_until (is_synced, sync, 5000);
+  return sync;
+}
+
+/* The app holds the newest sessions, pages older ones in on demand, and
+ * after a reconnect holds the same ones again, as the server has them now */
+static void
+test_session_pages (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = NULL;
+  g_autofree char *all = many_sessions (1200, NULL, NULL);
+  g_autofree char *later = NULL;
+  Count conns = { server, 2 };
+
+  fake_server_set (server, "/session", all);
+  sync = start_app_sync (server, store);
+
+  /* The newest page */
+  g_assert_cmpuint (n_sessions (store), ==, 200);
+  g_assert_true (has_session (store, 0));
+  g_assert_true (has_session (store, 199));
+  g_assert_false (has_session (store, 200));
+  g_assert_true (ocg_sync_has_more_sessions (sync));
+
+  /* Older pages as the sidebar nears its end, one at a time */
+  ocg_sync_load_more_sessions (sync);
+  ocg_sync_load_more_sessions (sync);
+  spin_until (is_synced, sync, 5000);
+  g_assert_cmpuint (n_sessions (store), ==, 400);
+  g_assert_true (has_session (store, 399));
+  g_assert_false (has_session (store, 400));
+
+  /* The server finds what is not paged in; a search keeps its own results
+   * only while it lasts */
+  ocg_sync_search_sessions (sync, "session 1050");
+  spin_until (is_synced, sync, 5000);
+  g_assert_true (has_session (store, 1050));
+  ocg_sync_search_sessions (sync, "SESSION 1100");
+  spin_until (is_synced, sync, 5000);
+  g_assert_true (has_session (store, 1100));
+  g_assert_false (has_session (store, 1050));
+  ocg_sync_search_sessions (sync, "Session 1101");
+  spin_until (is_synced, sync, 5000);
+  /* Opened from the results: kept after the search */
+  fake_server_set (server, "/session/ses_001101/message", "[]");
+  fake_server_set (server, "/session/ses_001101/todo", "[]");
+  fake_server_set (server, "/session/ses_001101",
+                   "{\"id\":\"ses_001101\",\"title\":\"Renamed\",\"time\":{\"created\":1,\"updated\":1633940000000}}");
+  ocg_sync_track_session (sync, "ses_001101");
+  spin_until (is_synced, sync, 5000);
+  ocg_sync_search_sessions (sync, "Session 1100");
+  spin_until (is_synced, sync, 5000);
+  fake_server_set (server, "/session/ses_001100/message", "[]");
+  fake_server_set (server, "/session/ses_001100/todo", "[]");
+  ocg_sync_track_session (sync, "ses_001100");
+  spin_until (is_synced, sync, 5000);
+  ocg_sync_search_sessions (sync, NULL);
+  g_assert_cmpuint (n_sessions (store), ==, 402);
+
+  /* Away: a session is made, one of those paged in is deleted, and so is
+   * an open one beyond the page */
+  later = many_sessions (1200, "{\"id\":\"ses_new\",\"title\":\"New\",\"time\":{\"created\":1800000000000,"
+                                 "\"updated\":1800000000000}}",
+                         (const int[]) { 10, 1100, -1 });
+  fake_server_set (server, "/session", later);
+  fake_server_end_streams (server);
+  spin_until (has_connections, &conns, 5000);
+  spin_until (is_connected, sync, 5000);
+  spin_until (is_synced, sync, 5000);
+
+  /* What was paged in stays, as the server has it now */
+  g_assert_nonnull (ocg_store_lookup_session (store, "ses_new"));
+  g_assert_false (has_session (store, 10));
+  g_assert_true (has_session (store, 399));
+  g_assert_false (has_session (store, 400));
+  g_assert_false (has_session (store, 1100));
+  g_assert_true (has_session (store, 1101));
+  g_assert_cmpstr (ocg_session_get_title (ocg_store_lookup_session (store, "ses_001101")), ==, "Renamed");
+  g_assert_cmpuint (n_sessions (store), ==, 401);
+
+  /* Paging goes on to the end */
+  while (ocg_sync_has_more_sessions (sync))
+    {
+      ocg_sync_load_more_sessions (sync);
+      spin_until (is_synced, sync, 5000);
+    }
+  g_assert_cmpuint (n_sessions (store), ==, 1199);
+  g_assert_true (has_session (store, 1199));
+}
+
+/* The monitor mirrors every session */
+static void
+test_monitor_takes_all_sessions (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = NULL;
+  g_autofree char *all = many_sessions (1200, NULL, NULL);
+
+  fake_server_set (server, "/session", all);
+  sync = start_sync (server, store);
+  spin_until (is_synced, sync, 5000);
+  g_assert_cmpuint (n_sessions (store), ==, 1200);
+  g_assert_false (ocg_sync_has_more_sessions (sync));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -536,6 +699,8 @@ main (int   argc,
   g_test_add_func ("/sync/server/wrong-password", test_wrong_password_fails);
   g_test_add_func ("/sync/server/server-error-retries", test_server_error_retries);
   g_test_add_func ("/sync/server/history-pages", test_history_pages);
+  g_test_add_func ("/sync/server/session-pages", test_session_pages);
+  g_test_add_func ("/sync/server/monitor-takes-all-sessions", test_monitor_takes_all_sessions);
 
   return g_test_run ();
 }

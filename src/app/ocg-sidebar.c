@@ -1,8 +1,9 @@
 /* ocg-sidebar.c
  *
  * Root sessions, newest activity first, each with the sessions it delegated
- * to (`task`) beneath it. Searching shows every session whose title matches,
- * flat. Each row shows the title, how long ago it last changed, and whether
+ * to (`task`) beneath it. The window pages older sessions in as the list
+ * nears its end. Searching shows every session whose title matches, flat:
+ * those paged in, and those the server finds. Each row shows the title, how long ago it last changed, and whether
  * the agent is working, failed, or waits for the user.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -489,6 +490,8 @@ on_search_changed (GtkSearchEntry *entry,
   GListModel *model;
 
   gtk_string_filter_set_search (self->title_filter, text);
+  /* The server finds what was not paged in */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.search-sessions", "s", text != NULL ? text : "");
   if (searching != self->searching)
     {
       self->searching = searching;
@@ -498,6 +501,19 @@ on_search_changed (GtkSearchEntry *entry,
   update_empty (self);
   if (self->selected != NULL)
     ocg_sidebar_select (self, self->selected);
+}
+
+/* Within a screen of the end (or with nothing to scroll): the sessions
+ * after those paged in, which the window fetches when there are any */
+static void
+on_scrolled (GtkAdjustment *adjustment,
+             OcgSidebar    *self)
+{
+  double page = gtk_adjustment_get_page_size (adjustment);
+
+  if (!self->searching && page > 0 &&
+      gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_value (adjustment) - page < page)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.more-sessions", NULL);
 }
 
 static gboolean
@@ -716,6 +732,12 @@ ocg_sidebar_new (OcgStore *store)
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->list_view);
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+    g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scrolled), self, 0);
+    g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_scrolled), self, 0);
+  }
   gtk_stack_add_child (GTK_STACK (self->stack), scrolled);
 
   self->empty = adw_status_page_new ();

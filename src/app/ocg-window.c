@@ -873,6 +873,30 @@ load_session_action (GtkWidget  *widget,
     ocg_sync_track_session (sync, session_id);
 }
 
+/* The sidebar nears its end: the sessions after those paged in */
+static void
+more_sessions_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  OcgSync *sync = ocg_connection_get_sync (OCG_WINDOW (widget)->connection);
+
+  if (sync != NULL)
+    ocg_sync_load_more_sessions (sync);
+}
+
+/* The sidebar's search: the server searches the sessions not paged in */
+static void
+search_sessions_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  OcgSync *sync = ocg_connection_get_sync (OCG_WINDOW (widget)->connection);
+
+  if (sync != NULL)
+    ocg_sync_search_sessions (sync, g_variant_get_string (parameter, NULL));
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -1320,6 +1344,8 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.load-session", "s", load_session_action);
+  gtk_widget_class_install_action (widget_class, "win.more-sessions", NULL, more_sessions_action);
+  gtk_widget_class_install_action (widget_class, "win.search-sessions", "s", search_sessions_action);
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);

@@ -465,7 +465,7 @@ ocg_client_health_async (OcgClient *self, GCancellable *cancellable, GAsyncReady
 }
 
 void
-ocg_client_list_sessions_async (OcgClient *self, gboolean roots, guint limit, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+ocg_client_list_sessions_async (OcgClient *self, gboolean roots, guint limit, gint64 start, const char *search, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GString) query = g_string_new (roots ? "roots=true" : "");
 
@@ -478,6 +478,15 @@ ocg_client_list_sessions_async (OcgClient *self, gboolean roots, guint limit, GC
     }
   if (limit > 0)
     g_string_append_printf (query, "%slimit=%u", query->len ? "&" : "", limit);
+  /* Sessions updated at @start or later (ms since the epoch) */
+  if (start > 0)
+    g_string_append_printf (query, "%sstart=%" G_GINT64_FORMAT, query->len ? "&" : "", start);
+  if (search != NULL && *search != '\0')
+    {
+      g_autofree char *escaped = escape (search);
+
+      g_string_append_printf (query, "%ssearch=%s", query->len ? "&" : "", escaped);
+    }
   call_on (self, "GET", "/session%s", NULL, query->str, NULL, cancellable, callback, user_data);
 }
 

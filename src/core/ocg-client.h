@@ -63,7 +63,7 @@ JsonNode    *ocg_client_call_finish      (OcgClient           *self,
 
 /* Shorthands for the server's calls; each finishes with ocg_client_call_finish() */
 void ocg_client_health_async            (OcgClient *self, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-void ocg_client_list_sessions_async     (OcgClient *self, gboolean roots, guint limit, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+void ocg_client_list_sessions_async     (OcgClient *self, gboolean roots, guint limit, gint64 start, const char *search, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void ocg_client_get_session_async       (OcgClient *self, const char *session_id, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void ocg_client_create_session_async    (OcgClient *self, JsonObject *body, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void ocg_client_update_session_async    (OcgClient *self, const char *session_id, JsonObject *body, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);

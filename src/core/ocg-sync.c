@@ -42,6 +42,14 @@ struct _OcgSync
   GHashTable     *tracked;       /* session ids whose messages are mirrored */
   GHashTable     *history;       /* session id -> History, for the app's paging */
 
+  /* The app's window on the sessions (see SESSION_PAGE) */
+  guint           window_size;   /* sessions in the last answer; 0: none yet */
+  gint64          floor;         /* time.updated of the window's oldest; NO_FLOOR: all are here */
+  gboolean        loading_more;
+  char           *search;
+  guint           search_serial;
+  GHashTable     *found;         /* ids in the store because a search found them */
+
   /* Bookkeeping of fetches */
   GCancellable   *cancellable;
   guint           pending;
@@ -128,6 +136,16 @@ malformed (OcgSync    *self,
   g_signal_emit (self, signals[MALFORMED], 0, key, what);
 }
 
+static void
+forget_session (OcgSync    *self,
+                const char *session_id)
+{
+  ocg_store_remove_session (self->store, session_id);
+  g_hash_table_remove (self->tracked, session_id);
+  g_hash_table_remove (self->history, session_id);
+  g_hash_table_remove (self->found, session_id);
+}
+
 static const char *
 prop_string (OcgEvent   *event,
              const char *name)
@@ -157,9 +175,7 @@ on_session_deleted (OcgSync  *self,
     id = prop_string (event, "sessionID");
   if (id == NULL)
     return malformed (self, event->type, "no session id");
-  ocg_store_remove_session (self->store, id);
-  g_hash_table_remove (self->tracked, id);
-  g_hash_table_remove (self->history, id);
+  forget_session (self, id);
   touch (self, id, TOUCH_DELETED);
 }
 
@@ -515,33 +531,50 @@ collect_missing (OcgSync    *self,
     }
 }
 
-static void
-on_sessions_fetched (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+/* The sessions. The monitor takes them all. The app holds a window: the
+ * newest sessions (by time.updated, the server's order) down to a floor,
+ * paged in as the sidebar nears its end, plus the sessions it has open and
+ * those the current search found. GET /session has no cursor, only `limit`
+ * (the newest N) and `start` (updated at or after): a page further is the
+ * newest N + page, and a refetch asks for everything since the floor. */
+#define SESSION_PAGE 200
+#define ALL_SESSIONS 1000000
+#define NO_FLOOR G_MININT64
+
+typedef enum {
+  SESSIONS_WINDOW,   /* the window again, after a (re)connection */
+  SESSIONS_MORE,     /* the window and a page of older sessions */
+  SESSIONS_SEARCH,   /* the newest matches of the search */
+} SessionsKind;
+
+typedef struct
 {
-  Fetch *fetch = user_data;
-  OcgSync *self = fetch->self;
-  g_autoptr(JsonNode) node = fetch_finish (fetch, result, "sessions", NULL);
-  g_autoptr(GHashTable) seen = id_set ();
-  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
-  GListModel *sessions;
-  JsonArray *array;
+  Fetch        *fetch;
+  SessionsKind  kind;
+  guint         limit;
+  gint64        start;   /* 0: from the newest */
+  guint         serial;  /* of the search */
+} SessionsFetch;
 
-  if (node == NULL)
-    return fetch_done (fetch);
-  /* Not an empty list: an answer that cannot be read is an error */
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_autoptr(GError) error = g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,
-                                             "The server's list of sessions is not a list");
+static gint64
+session_updated (OcgSession *session)
+{
+  gint64 updated = 0;
 
-      g_debug ("Fetching sessions failed: %s", error->message);
-      g_signal_emit (self, signals[FETCH_FAILED], 0, "sessions", error);
-      return fetch_done (fetch);
-    }
+  g_object_get (session, "time-updated", &updated, NULL);
+  return updated;
+}
 
-  array = json_node_get_array (node);
+/* Puts the sessions of @array that no event changed since the fetch into the
+ * store in one change; adds their ids to @seen, and those that were not in
+ * the store to @added (when given) */
+static void
+upsert_sessions (OcgSync    *self,
+                 Fetch      *fetch,
+                 JsonArray  *array,
+                 GHashTable *seen,
+                 GHashTable *added)
+{
   ocg_store_freeze_sessions (self->store);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -553,37 +586,208 @@ on_sessions_fetched (GObject      *source,
           !(id = ocg_json_get_string ((info = json_node_get_object (element)), "id")))
         continue;
       g_hash_table_add (seen, g_strdup (id));
-      if (touched_since (self, id, fetch->since) == TOUCH_NONE)
-        ocg_store_upsert_session (self->store, info, NULL);
+      if (touched_since (self, id, fetch->since) != TOUCH_NONE)
+        continue;
+      if (added != NULL && ocg_store_lookup_session (self->store, id) == NULL)
+        g_hash_table_add (added, g_strdup (id));
+      ocg_store_upsert_session (self->store, info, NULL);
     }
   ocg_store_thaw_sessions (self->store);
+}
 
-  /* Deleted while we were away */
-  sessions = ocg_store_get_sessions (self->store);
-  collect_missing (self, OCG_ID_LIST (sessions), seen, fetch->since, NULL, gone);
+/* Removes what earlier searches brought that is outside the window, not
+ * open, and not in @keep */
+static void
+forget_found (OcgSync    *self,
+              GHashTable *keep)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  const char *id;
+
+  g_hash_table_iter_init (&iter, self->found);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      OcgSession *session = ocg_store_lookup_session (self->store, id);
+
+      if (keep != NULL && g_hash_table_contains (keep, id))
+        continue;
+      if (session != NULL && session_updated (session) < self->floor)
+        {
+          if (!g_hash_table_contains (self->tracked, id))
+            g_ptr_array_add (gone, g_strdup (id));
+          continue;
+        }
+      g_hash_table_iter_remove (&iter);
+    }
   for (guint i = 0; i < gone->len; i++)
+    forget_session (self, g_ptr_array_index (gone, i));
+}
+
+static void fetch_sessions (OcgSync *self, SessionsKind kind);
+
+static void
+on_session_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  OcgSync *self = fetch->self;
+  g_autoptr(JsonNode) node = fetch_finish (fetch, result, "session", NULL);
+
+  if (touched_since (self, fetch->session_id, fetch->since) == TOUCH_NONE)
     {
-      ocg_store_remove_session (self->store, g_ptr_array_index (gone, i));
-      g_hash_table_remove (self->tracked, g_ptr_array_index (gone, i));
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        ocg_store_upsert_session (self->store, json_node_get_object (node), NULL);
+      else if (g_error_matches (fetch->error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND))
+        forget_session (self, fetch->session_id);
     }
-
-  if (self->mirror_all)
-    {
-      for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
-        g_hash_table_add (self->tracked,
-                          g_strdup (ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (sessions), i))));
-    }
-
-  {
-    GHashTableIter iter;
-    const char *id;
-
-    g_hash_table_iter_init (&iter, self->tracked);
-    while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
-      fetch_session_data (self, id);
-  }
-
   fetch_done (fetch);
+}
+
+/* The answer is the newest sessions: all of those updated since @start
+ * when it is not full, else those down to its last one. A session the store
+ * holds and the answer lacks was deleted if it must have been in the answer
+ * (its time.updated only grows); otherwise it is outside the window now:
+ * dropped, or, when open, asked for by itself. */
+static void
+apply_window (OcgSync       *self,
+              SessionsFetch *sf,
+              JsonArray     *array)
+{
+  Fetch *fetch = sf->fetch;
+  g_autoptr(GHashTable) seen = id_set ();
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) check = g_ptr_array_new_with_free_func (g_free);
+  guint n = json_array_get_length (array);
+  gboolean full = n >= sf->limit;
+  OcgIdList *sessions = OCG_ID_LIST (ocg_store_get_sessions (self->store));
+  gint64 floor = NO_FLOOR;
+
+  upsert_sessions (self, fetch, array, seen, NULL);
+  if (full)
+    floor = ocg_json_get_int (json_array_get_object_element (array, n - 1), "time.updated", 0);
+  else if (sf->start > 0)
+    floor = sf->start;
+
+  for (guint i = 0; i < ocg_id_list_get_size (sessions); i++)
+    {
+      OcgSession *session = ocg_id_list_peek (sessions, i);
+      const char *id = ocg_record_get_id (OCG_RECORD (session));
+      gint64 updated = session_updated (session);
+
+      if (g_hash_table_contains (seen, id) || touched_since (self, id, fetch->since) != TOUCH_NONE)
+        continue;
+      if ((full ? updated > floor : updated >= floor) || !g_hash_table_contains (self->tracked, id))
+        g_ptr_array_add (gone, g_strdup (id));
+      else
+        g_ptr_array_add (check, g_strdup (id));
+    }
+  for (guint i = 0; i < gone->len; i++)
+    forget_session (self, g_ptr_array_index (gone, i));
+  for (guint i = 0; i < check->len; i++)
+    ocg_client_get_session_async (self->client, g_ptr_array_index (check, i), self->cancellable,
+                                  on_session_checked, fetch_new (self, g_ptr_array_index (check, i)));
+
+  self->floor = floor;
+  self->window_size = n;
+  forget_found (self, NULL);
+  /* What the search found outside the window went with it */
+  if (self->search != NULL && self->floor != NO_FLOOR)
+    fetch_sessions (self, SESSIONS_SEARCH);
+}
+
+static void
+on_sessions_fetched (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SessionsFetch *sf = user_data;
+  Fetch *fetch = sf->fetch;
+  OcgSync *self = fetch->self;
+  const char *what = sf->kind == SESSIONS_WINDOW ? "sessions"
+                   : sf->kind == SESSIONS_MORE ? "older sessions" : "session search";
+  g_autoptr(JsonNode) node = fetch_finish (fetch, result, what, NULL);
+
+  if (sf->kind == SESSIONS_MORE)
+    self->loading_more = FALSE;
+
+  if (node == NULL)
+    ;
+  /* Not an empty list: an answer that cannot be read is an error */
+  else if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_autoptr(GError) error = g_error_new (OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_INVALID_RESPONSE,
+                                             "The server's list of sessions is not a list");
+
+      g_debug ("Fetching %s failed: %s", what, error->message);
+      g_signal_emit (self, signals[FETCH_FAILED], 0, what, error);
+    }
+  else if (sf->kind == SESSIONS_SEARCH)
+    {
+      g_autoptr(GHashTable) seen = id_set ();
+
+      /* An answer to an older search is of no use */
+      if (sf->serial == self->search_serial && self->search != NULL)
+        {
+          upsert_sessions (self, fetch, json_node_get_array (node), seen, self->found);
+          forget_found (self, seen);
+        }
+    }
+  else
+    {
+      GHashTableIter iter;
+      const char *id;
+
+      apply_window (self, sf, json_node_get_array (node));
+      if (self->mirror_all)
+        {
+          GListModel *sessions = ocg_store_get_sessions (self->store);
+
+          for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
+            g_hash_table_add (self->tracked,
+                              g_strdup (ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (sessions), i))));
+        }
+      if (sf->kind == SESSIONS_WINDOW)
+        {
+          g_hash_table_iter_init (&iter, self->tracked);
+          while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+            fetch_session_data (self, id);
+        }
+    }
+
+  g_free (sf);
+  fetch_done (fetch);
+}
+
+static void
+fetch_sessions (OcgSync      *self,
+                SessionsKind  kind)
+{
+  SessionsFetch *sf = g_new0 (SessionsFetch, 1);
+
+  sf->fetch = fetch_new (self, NULL);
+  sf->kind = kind;
+  if (self->mirror_all)
+    sf->limit = ALL_SESSIONS;
+  else if (kind == SESSIONS_SEARCH)
+    {
+      sf->limit = SESSION_PAGE;
+      sf->serial = self->search_serial;
+    }
+  else if (kind == SESSIONS_MORE)
+    sf->limit = self->window_size + SESSION_PAGE;
+  else if (self->window_size == 0)
+    sf->limit = SESSION_PAGE;
+  else
+    {
+      /* What was paged in, and room for what came meanwhile */
+      sf->limit = 2 * self->window_size + SESSION_PAGE;
+      sf->start = self->floor != NO_FLOOR ? self->floor : 0;
+    }
+  ocg_client_list_sessions_async (self->client, FALSE, sf->limit, sf->start,
+                                  kind == SESSIONS_SEARCH ? self->search : NULL,
+                                  self->cancellable, on_sessions_fetched, sf);
 }
 
 static void
@@ -954,9 +1158,8 @@ refetch (OcgSync *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  /* The server lists 100 sessions unless asked for more */
-  ocg_client_list_sessions_async (self->client, FALSE, 100000, self->cancellable,
-                                  on_sessions_fetched, fetch_new (self, NULL));
+  self->loading_more = FALSE;
+  fetch_sessions (self, SESSIONS_WINDOW);
   ocg_client_session_status_async (self->client, self->cancellable,
                                    on_status_fetched, fetch_new (self, NULL));
   ocg_client_list_permissions_async (self->client, self->cancellable,
@@ -1001,6 +1204,8 @@ ocg_sync_finalize (GObject *object)
 
   g_clear_pointer (&self->tracked, g_hash_table_unref);
   g_clear_pointer (&self->history, g_hash_table_unref);
+  g_clear_pointer (&self->found, g_hash_table_unref);
+  g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->touched, g_hash_table_unref);
   g_clear_pointer (&self->malformed_logged, g_hash_table_unref);
 
@@ -1070,6 +1275,8 @@ ocg_sync_init (OcgSync *self)
 {
   self->tracked = id_set ();
   self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, history_free);
+  self->found = id_set ();
+  self->floor = NO_FLOOR;
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->malformed_logged = id_set ();
 }
@@ -1247,4 +1454,48 @@ ocg_sync_load_older (OcgSync    *self,
   mf->older = TRUE;
   ocg_client_list_messages_async (self->client, session_id, PAGE_SIZE, history->cursor, self->cancellable,
                                   on_messages_fetched, mf);
+}
+
+/* Whether the server has sessions older than those paged in */
+gboolean
+ocg_sync_has_more_sessions (OcgSync *self)
+{
+  g_return_val_if_fail (OCG_IS_SYNC (self), FALSE);
+  return !self->mirror_all && self->window_size > 0 && self->floor != NO_FLOOR;
+}
+
+/* Fetches the page of sessions after those paged in (the sidebar nears its
+ * end); one at a time */
+void
+ocg_sync_load_more_sessions (OcgSync *self)
+{
+  g_return_if_fail (OCG_IS_SYNC (self));
+
+  if (!ocg_sync_has_more_sessions (self) || self->loading_more ||
+      self->client == NULL || self->cancellable == NULL)
+    return;
+  self->loading_more = TRUE;
+  fetch_sessions (self, SESSIONS_MORE);
+}
+
+/* Asks the server for the newest sessions whose title contains @text, when
+ * not all sessions are here, and keeps them while the search lasts; %NULL
+ * or "" ends the search */
+void
+ocg_sync_search_sessions (OcgSync    *self,
+                          const char *text)
+{
+  g_return_if_fail (OCG_IS_SYNC (self));
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (text, self->search) == 0)
+    return;
+  g_free (self->search);
+  self->search = g_strdup (text);
+  self->search_serial++;
+  if (self->search == NULL)
+    forget_found (self, NULL);
+  else if (ocg_sync_has_more_sessions (self) && self->client != NULL && self->cancellable != NULL)
+    fetch_sessions (self, SESSIONS_SEARCH);
 }

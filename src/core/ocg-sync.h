@@ -31,6 +31,10 @@ gboolean        ocg_sync_has_older          (OcgSync        *self,
                                              const char     *session_id);
 void            ocg_sync_load_older         (OcgSync        *self,
                                              const char     *session_id);
+gboolean        ocg_sync_has_more_sessions  (OcgSync        *self);
+void            ocg_sync_load_more_sessions (OcgSync        *self);
+void            ocg_sync_search_sessions    (OcgSync        *self,
+                                             const char     *text);
 
 void            ocg_sync_apply_frame        (OcgSync        *self,
                                              const char     *data,

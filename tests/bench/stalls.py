@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 import gi
 
@@ -142,8 +143,22 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
 
 
+def list_sessions(sessions, query):
+    """GET /session as opencode 1.18.33 answers it: the most recently updated
+    first; `start` keeps those updated at that time or later, `search` those
+    whose title contains it (ASCII case ignored), `limit` (100 when not given)
+    the first N."""
+    params = urllib.parse.parse_qs(query)
+    start = int(float(params.get("start", ["0"])[0]))
+    limit = int(float(params.get("limit", ["100"])[0]))
+    search = params.get("search", [None])[0]
+    out = [s for s in sessions if s["time"]["updated"] >= start and
+           (search is None or search.lower() in s.get("title", "").lower())]
+    out.sort(key=lambda s: -s["time"]["updated"])
+    return json.dumps(out[:limit]).encode()
+
+
 def make_handler(case, streams):
-    sessions_json = json.dumps(case.sessions).encode()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -160,7 +175,7 @@ def make_handler(case, streams):
             self.wfile.write(data)
 
         def do_GET(self):
-            path = self.path.split("?")[0]
+            path, _, query = self.path.partition("?")
             if path == "/event":
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
@@ -177,7 +192,7 @@ def make_handler(case, streams):
                 except OSError:
                     return
             elif path == "/session":
-                self.send_json(sessions_json)
+                self.send_json(list_sessions(case.sessions, query))
             elif path == "/session/%s/message" % SES:
                 self.send_json(case.messages)
             elif path in ("/session/status", "/config", "/config/providers"):
