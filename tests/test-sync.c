@@ -581,6 +581,34 @@ start_app_sync (FakeServer *server,
   return sync;
 }
 
+/* The app opens session @i; GET /session/ID answers with @title (or not at
+ * all, when %NULL) */
+static void
+open_session (FakeServer *server,
+              OcgSync    *sync,
+              guint       i,
+              const char *title)
+{
+  g_autofree char *id = g_strdup_printf ("ses_%06u", i);
+  g_autofree char *path = g_strdup_printf ("/session/%s", id);
+  g_autofree char *messages = g_strconcat (path, "/message", NULL);
+  g_autofree char *todo = g_strconcat (path, "/todo", NULL);
+
+  fake_server_set (server, messages, "[]");
+  fake_server_set (server, todo, "[]");
+  if (title != NULL)
+    {
+      gint64 time = 1700000000000 - (gint64) i * 60000;
+      g_autofree char *info = g_strdup_printf ("{\"id\":\"%s\",\"title\":\"%s\",\"time\":{\"created\":%"
+                                               G_GINT64_FORMAT ",\"updated\":%" G_GINT64_FORMAT "}}",
+                                               id, title, time, time);
+
+      fake_server_set (server, path, info);
+    }
+  ocg_sync_track_session (sync, id);
+  spin_until (is_synced, sync, 5000);
+}
+
 /* The app holds the newest sessions, pages older ones in on demand, and
  * after a reconnect holds the same ones again, as the server has them now */
 static void
@@ -623,20 +651,16 @@ test_session_pages (void)
   ocg_sync_search_sessions (sync, "Session 1101");
   spin_until (is_synced, sync, 5000);
   /* Opened from the results: kept after the search */
-  fake_server_set (server, "/session/ses_001101/message", "[]");
-  fake_server_set (server, "/session/ses_001101/todo", "[]");
-  fake_server_set (server, "/session/ses_001101",
-                   "{\"id\":\"ses_001101\",\"title\":\"Renamed\",\"time\":{\"created\":1,\"updated\":1633940000000}}");
-  ocg_sync_track_session (sync, "ses_001101");
-  spin_until (is_synced, sync, 5000);
+  open_session (server, sync, 1101, "Renamed");
   ocg_sync_search_sessions (sync, "Session 1100");
   spin_until (is_synced, sync, 5000);
-  fake_server_set (server, "/session/ses_001100/message", "[]");
-  fake_server_set (server, "/session/ses_001100/todo", "[]");
-  ocg_sync_track_session (sync, "ses_001100");
-  spin_until (is_synced, sync, 5000);
+  open_session (server, sync, 1100, NULL);
   ocg_sync_search_sessions (sync, NULL);
   g_assert_cmpuint (n_sessions (store), ==, 402);
+
+  /* Opened from elsewhere (a notification): its record is asked for */
+  open_session (server, sync, 1150, "Session 1150");
+  g_assert_true (has_session (store, 1150));
 
   /* Away: a session is made, one of those paged in is deleted, and so is
    * an open one beyond the page */
@@ -657,7 +681,8 @@ test_session_pages (void)
   g_assert_false (has_session (store, 1100));
   g_assert_true (has_session (store, 1101));
   g_assert_cmpstr (ocg_session_get_title (ocg_store_lookup_session (store, "ses_001101")), ==, "Renamed");
-  g_assert_cmpuint (n_sessions (store), ==, 401);
+  g_assert_true (has_session (store, 1150));
+  g_assert_cmpuint (n_sessions (store), ==, 402);
 
   /* Paging goes on to the end */
   while (ocg_sync_has_more_sessions (sync))
@@ -667,6 +692,7 @@ test_session_pages (void)
     }
   g_assert_cmpuint (n_sessions (store), ==, 1199);
   g_assert_true (has_session (store, 1199));
+  g_assert_cmpstr (ocg_session_get_title (ocg_store_lookup_session (store, "ses_001101")), ==, "Session 1101");
 }
 
 /* The monitor mirrors every session */

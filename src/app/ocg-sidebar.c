@@ -43,6 +43,8 @@ struct _OcgSidebar
   GPtrArray          *bound;        /* GtkListItem on screen */
   char               *selected;
   gboolean            searching;
+  guint               settle_frames; /* the list view places new rows */
+  guint               settle_id;
   guint               clock_id;
   guint               reselect_id;
   guint               resync_id;
@@ -462,6 +464,55 @@ on_resync (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_settle_tick (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  OcgSidebar *self = OCG_SIDEBAR (widget);
+
+  if (self->settle_frames > 0 && --self->settle_frames > 0)
+    return G_SOURCE_CONTINUE;
+  self->settle_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows @model's rows: the tree, or the search results */
+static void
+show_rows (OcgSidebar *self,
+           GListModel *model)
+{
+  gtk_single_selection_set_model (self->selection, model);
+  self->settle_frames = 3;
+  if (self->settle_id == 0)
+    self->settle_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_settle_tick, NULL, NULL);
+}
+
+/* Sessions after those paged in, which the window fetches when there are
+ * any: when the user scrolls to within a screen of the end, and when the
+ * rows would not fill a screen */
+#define FEW_ROWS 40
+
+static void
+on_scrolled (GtkAdjustment *adjustment,
+             OcgSidebar    *self)
+{
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double value = gtk_adjustment_get_value (adjustment);
+
+  /* Not at 0 (the list was scrolled), nor while the list view places the
+   * rows of a new model (it may move them to where the old ones were) */
+  if (!self->searching && self->settle_frames == 0 && value > 0 && gtk_adjustment_get_upper (adjustment) - value - page < page)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.more-sessions", NULL);
+}
+
+static void
+want_rows (OcgSidebar *self)
+{
+  if (!self->searching && g_list_model_get_n_items (G_LIST_MODEL (self->tree)) < FEW_ROWS)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.more-sessions", NULL);
+}
+
 static void
 on_rows_changed (GListModel *model,
                  guint       position,
@@ -472,6 +523,7 @@ on_rows_changed (GListModel *model,
   if (model != gtk_single_selection_get_model (self->selection))
     return;
   update_empty (self);
+  want_rows (self);
   /* Before the next frame is drawn */
   if (self->resync_id == 0)
     self->resync_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_resync, self, NULL);
@@ -496,24 +548,11 @@ on_search_changed (GtkSearchEntry *entry,
     {
       self->searching = searching;
       model = searching ? G_LIST_MODEL (self->search_sorted) : G_LIST_MODEL (self->tree);
-      gtk_single_selection_set_model (self->selection, model);
+      show_rows (self, model);
     }
   update_empty (self);
   if (self->selected != NULL)
     ocg_sidebar_select (self, self->selected);
-}
-
-/* Within a screen of the end (or with nothing to scroll): the sessions
- * after those paged in, which the window fetches when there are any */
-static void
-on_scrolled (GtkAdjustment *adjustment,
-             OcgSidebar    *self)
-{
-  double page = gtk_adjustment_get_page_size (adjustment);
-
-  if (!self->searching && page > 0 &&
-      gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_value (adjustment) - page < page)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.more-sessions", NULL);
 }
 
 static gboolean
@@ -535,6 +574,9 @@ ocg_sidebar_dispose (GObject *object)
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_handle_id (&self->reselect_id, g_source_remove);
   g_clear_handle_id (&self->resync_id, g_source_remove);
+  if (self->settle_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->settle_id);
+  self->settle_id = 0;
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);
@@ -659,7 +701,7 @@ make_tree (OcgSidebar *self)
   g_signal_connect (self->tree, "items-changed", G_CALLBACK (on_rows_changed), self);
   if (self->selection != NULL && !self->searching)
     {
-      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tree));
+      show_rows (self, G_LIST_MODEL (self->tree));
       update_empty (self);
     }
 }
@@ -736,7 +778,6 @@ ocg_sidebar_new (OcgStore *store)
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
 
     g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scrolled), self, 0);
-    g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_scrolled), self, 0);
   }
   gtk_stack_add_child (GTK_STACK (self->stack), scrolled);
 

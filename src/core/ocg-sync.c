@@ -639,7 +639,10 @@ on_session_checked (GObject      *source,
     {
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         ocg_store_upsert_session (self->store, json_node_get_object (node), NULL);
-      else if (g_error_matches (fetch->error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND))
+      /* Deleted while we were away; one the store never had stays followed
+       * (a session just made may not be listed yet) */
+      else if (g_error_matches (fetch->error, OCG_CLIENT_ERROR, OCG_CLIENT_ERROR_NOT_FOUND) &&
+               ocg_store_lookup_session (self->store, fetch->session_id) != NULL)
         forget_session (self, fetch->session_id);
     }
   fetch_done (fetch);
@@ -1379,7 +1382,13 @@ ocg_sync_track_session (OcgSync    *self,
     g_hash_table_add (self->tracked, g_strdup (session_id));
   if (self->client != NULL && self->cancellable != NULL &&
       ocg_event_source_get_state (self->source) == OCG_EVENT_SOURCE_CONNECTED)
-    fetch_session_data (self, session_id);
+    {
+      /* Opened from outside the window (a notification, a task step) */
+      if (ocg_store_lookup_session (self->store, session_id) == NULL)
+        ocg_client_get_session_async (self->client, session_id, self->cancellable,
+                                      on_session_checked, fetch_new (self, session_id));
+      fetch_session_data (self, session_id);
+    }
 }
 
 gboolean

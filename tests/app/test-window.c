@@ -50,18 +50,6 @@ by_updated_desc (gconstpointer a,
   return ta < tb ? 1 : ta > tb ? -1 : 0;
 }
 
-static char *
-row_title (GListModel *rows,
-           guint       i)
-{
-  g_autoptr(GObject) object = g_list_model_get_item (rows, i);
-  g_autoptr(OcgSession) session = GTK_IS_TREE_LIST_ROW (object)
-    ? gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (object))
-    : g_object_ref (OCG_SESSION (object));
-
-  return g_strdup (ocg_session_get_title (session));
-}
-
 typedef struct
 {
   OcgSidebar *sidebar;
@@ -95,7 +83,7 @@ test_sidebar_order_and_nesting (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, roots->len);
   for (guint i = 0; i < roots->len; i++)
     {
-      g_autofree char *title = row_title (rows, i);
+      g_autofree char *title = window_fixture_row_title (rows, i);
 
       g_assert_cmpstr (title, ==, session_title (fixture, g_ptr_array_index (roots, i)));
       if (strcmp (g_ptr_array_index (roots, i), TASK) == 0)
@@ -108,7 +96,7 @@ test_sidebar_order_and_nesting (Fixture       *fixture,
   g_assert_true (app_test_wait (has_n_rows, &(Rows) { sidebar, roots->len + 1 }, 30000));
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, roots->len + 1);
   {
-    g_autofree char *child = row_title (rows, task_row + 1);
+    g_autofree char *child = window_fixture_row_title (rows, task_row + 1);
 
     g_assert_cmpstr (child, ==, "Count files (@general subagent)");
   }

@@ -39,7 +39,6 @@ window_fixture_setup (WindowFixture *fixture,
   g_autoptr(GList) ids = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *url = NULL;
 
   fixture->server = fake_server_new ();
   fixture->state = json_object_ref (json_node_get_object (state));
@@ -60,7 +59,15 @@ window_fixture_setup (WindowFixture *fixture,
   fake_server_set (fixture->server, "/session", text);
   fixture->sessions = json_array_ref (sessions);
 
-  url = fake_server_get_url (fixture->server);
+  window_fixture_connect (fixture);
+}
+
+/* A window on @fixture's server, shown, connected and synced */
+void
+window_fixture_connect (WindowFixture *fixture)
+{
+  g_autofree char *url = fake_server_get_url (fixture->server);
+
   fixture->connection = ocg_connection_new_remote (url, NULL, "pw", "/home/user/demo");
   fixture->window = ocg_window_new (NULL, fixture->connection);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 800);
@@ -69,6 +76,19 @@ window_fixture_setup (WindowFixture *fixture,
   /* Generous: a busy machine is slow, and the wait ends with the condition */
   g_assert_true (app_test_wait (window_fixture_connected, fixture, 60000));
   app_test_wait_frames (GTK_WIDGET (fixture->window), 2);
+}
+
+/* The title of the session that row @i of the sidebar shows */
+char *
+window_fixture_row_title (GListModel *rows,
+                          guint       i)
+{
+  g_autoptr(GObject) object = g_list_model_get_item (rows, i);
+  g_autoptr(OcgSession) session = GTK_IS_TREE_LIST_ROW (object)
+    ? gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (object))
+    : g_object_ref (OCG_SESSION (object));
+
+  return g_strdup (ocg_session_get_title (session));
 }
 
 void

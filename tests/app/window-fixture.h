@@ -32,7 +32,10 @@ void      window_fixture_setup     (WindowFixture *fixture,
                                     gconstpointer  data);
 void      window_fixture_teardown  (WindowFixture *fixture,
                                     gconstpointer  data);
+void      window_fixture_connect   (WindowFixture *fixture);
 gboolean  window_fixture_connected (gpointer       fixture);
+char     *window_fixture_row_title (GListModel    *rows,
+                                    guint          i);
 /* Pushes one event of @type with @properties_json (printf-style) */
 void      window_fixture_push      (WindowFixture *fixture,
                                     const char    *type,
