@@ -15,10 +15,12 @@ import argparse
 import functools
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -368,6 +370,61 @@ def client_env(a11y):
     return env
 
 
+# -- our window's trace ---------------------------------------------------------
+
+WORD_RE = re.compile(r"word(\d+)")
+
+
+def last_word(text):
+    """The highest N of the words wordN in `text` (the stream600 answer is
+    word0 word1 ...), or -1."""
+    found = [int(n) for n in WORD_RE.findall(text)]
+    return max(found) if found else -1
+
+
+def percentile(values, p):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def screen_delays(deltas, trace, t0, wall):
+    """From the events the harness received (monotonic time, properties)
+    and the window's trace (see src/app/ocg-trace.c): the delays in ms from
+    each delta's arrival to the first frame that showed its last word (p50,
+    p99), that of the first delta, frames per second from the prompt to
+    session.idle, and those that showed new text."""
+    shown = []       # (time, highest word shown)
+    frames, changed = 0, set()
+    end = t0 + wall
+    for line in trace:
+        kind, _, rest = line.partition(" ")
+        stamp, _, text = rest.partition(" ")
+        try:
+            t = int(stamp) / 1e6
+        except ValueError:
+            continue
+        if kind == "frame" and t0 <= t <= end:
+            frames += 1
+        elif kind == "text":
+            shown.append((t, last_word(text)))
+            if t0 <= t <= end:
+                changed.add(t)
+    delays = []
+    for arrived, props in deltas:
+        word = last_word(props.get("delta", ""))
+        if word < 0:
+            continue
+        seen = next((t for t, w in shown if w >= word and t >= arrived - 1), None)
+        if seen is not None:
+            delays.append(max(0.0, seen - arrived) * 1000)
+    first = delays[0] if delays else float("nan")
+    return (percentile(delays, 50), percentile(delays, 99), first,
+            frames / wall if wall else float("nan"),
+            len(changed) / wall if wall else float("nan"))
+
+
 # -- the benchmark -------------------------------------------------------------
 
 class Bench:
@@ -376,7 +433,10 @@ class Bench:
         self.h = h
         self.results = {"ours_open": [], "web_open": [], "ours_pss": [],
                         "web_pss": [], "minimal_pss": [], "ours_stream": [],
-                        "web_stream": [], "web_fps": [], "web_fps_changed": []}
+                        "web_stream": [], "web_fps": [], "web_fps_changed": [],
+                        "ours_delay_p50": [], "ours_delay_p99": [],
+                        "ours_first_delay": [], "ours_fps": [],
+                        "ours_fps_changed": []}
 
     def app_cmd(self):
         return [self.args.app, "--server", self.h.url, "--password",
@@ -429,17 +489,29 @@ class Bench:
         return seen - t0, pss
 
     def ours_stream(self):
+        """CPU seconds, and what the window's trace says of the stream: the
+        delays from each delta's arrival to its text on screen, frames per
+        second, and frames per second that showed new text."""
         sid = self.h.create_session()["id"]
-        proc = subprocess.Popen(self.app_cmd(), env=client_env(False),
-                                stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        try:
-            open_session_action(self.h.project, sid)
-            if not settle(proc.pid):
-                log("our app did not settle before streaming")
-            return self.stream(proc.pid, sid)[0]
-        finally:
-            stop_process(proc)
+        with tempfile.NamedTemporaryFile(prefix="ocg-trace-", suffix=".txt") as trace:
+            env = dict(client_env(False), OCG_TRACE_FILE=trace.name)
+            proc = subprocess.Popen(self.app_cmd(), env=env,
+                                    stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            try:
+                open_session_action(self.h.project, sid)
+                if not settle(proc.pid):
+                    log("our app did not settle before streaming")
+                mark = self.h.events.mark()
+                cpu, wall, t0 = self.stream(proc.pid, sid, with_start=True)
+            finally:
+                stop_process(proc)
+            with open(trace.name, errors="replace") as f:
+                lines = f.read().splitlines()
+        deltas = [(t, e["properties"]) for t, e in self.h.events.events[mark:]
+                  if e.get("type") == "message.part.delta" and
+                  e["properties"].get("sessionID") == sid]
+        return (cpu,) + screen_delays(deltas, lines, t0, wall)
 
     def minimal(self):
         proc = subprocess.Popen([self.args.minimal], env=client_env(True),
@@ -502,9 +574,9 @@ class Bench:
 
     # Streaming
 
-    def stream(self, root, sid):
+    def stream(self, root, sid, with_start=False):
         """CPU seconds of the tree from the prompt to session.idle, and the
-        wall time."""
+        wall time (and when the prompt was sent)."""
         events = self.h.events
         mark = events.mark()
         meter = CpuMeter(root).start()
@@ -516,7 +588,7 @@ class Bench:
         wall = time.monotonic() - t0
         cpu = meter.stop()
         self.h.settle(quiet=0.5)
-        return cpu, wall
+        return (cpu, wall, t0) if with_start else (cpu, wall)
 
     # Runs
 
@@ -543,9 +615,17 @@ class Bench:
             log("run %d minimal window: PSS %.0f MB" % (n + 1, pss))
             for side in sides:
                 if side == "ours":
-                    cpu = self.ours_stream()
+                    cpu, p50, p99, first, fps, changed = self.ours_stream()
                     r["ours_stream"].append(cpu)
-                    log("run %d ours: stream CPU %.2f s" % (n + 1, cpu))
+                    r["ours_delay_p50"].append(p50)
+                    r["ours_delay_p99"].append(p99)
+                    r["ours_first_delay"].append(first)
+                    r["ours_fps"].append(fps)
+                    r["ours_fps_changed"].append(changed)
+                    log("run %d ours: stream CPU %.2f s, delta to screen "
+                        "p50 %.0f ms, p99 %.0f ms, first %.0f ms, %.0f frames/s "
+                        "(%.0f with new text)" % (n + 1, cpu, p50, p99, first,
+                                                  fps, changed))
                 else:
                     cpu, fps, changed = self.web_stream()
                     r["web_stream"].append(cpu)
@@ -647,6 +727,15 @@ def report(r, args):
     print("%-24s %10s" % ("minimal window PSS", "%.0f MB" % minimal))
     print("%-24s %10s" % ("PSS ours/minimal",
                           "%.2fx" % (median(r["ours_pss"]) / minimal)))
+    print("%-24s %10s" % ("ours: delta to screen",
+                          "p50 %.0f ms, p99 %.0f ms, first token %.0f ms" % (
+                              median(r["ours_delay_p50"]),
+                              median(r["ours_delay_p99"]),
+                              median(r["ours_first_delay"]))))
+    print("%-24s %10s" % ("ours frames/s streaming",
+                          "%.0f (%.0f with new text)" % (
+                              median(r["ours_fps"]),
+                              median(r["ours_fps_changed"]))))
     print("%-24s %10s" % ("web frames/s streaming",
                           "%.0f (%.0f with changes)" % (
                               median(r["web_fps"]),
