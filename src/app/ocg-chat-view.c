@@ -344,7 +344,7 @@ on_after_paint (GdkFrameClock *clock,
   OcgTranscriptItem *item;
   double y = 0;
 
-  ocg_trace_painted ();
+  ocg_trace_painted (GTK_WIDGET (self));
   if (self->anchor_tick == 0)
     {
       item = top_item (self, &y);

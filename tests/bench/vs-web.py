@@ -234,17 +234,6 @@ def children(acc):
             yield child
 
 
-def lists_of(acc, out):
-    """The lists under `acc`, without looking inside their rows."""
-    for child in children(acc):
-        role = child.get_role_name()
-        if role == "list":
-            out.append(child)
-        elif role != "list item":
-            lists_of(child, out)
-    return out
-
-
 def find_named(acc, text):
     """The first accessible under `acc` (last rows first) whose name holds
     `text`."""
@@ -267,43 +256,6 @@ def on_screen(frame, acc):
     return (box.width > 0 and box.height > 0 and box.y < window.height and
             box.y + box.height > 0 and box.x < window.width and
             box.x + box.width > 0)
-
-
-class FinalText:
-    """Whether a label of one of the last `rows` rows of a list in the app's
-    window names `text` and lies inside the window. The lists are looked for
-    again (a walk of the tree without the rows' insides) only every tenth
-    call while the text is not found, so that a call costs the app little."""
-
-    def __init__(self, pid, text, rows=4):
-        self.pid = pid
-        self.text = text
-        self.rows = rows
-        self.frames = []
-        self.calls = 0
-
-    def _find_lists(self):
-        self.frames = []
-        app = atspi_app(self.pid)
-        if app is None:
-            return
-        for frame in children(app):
-            if frame.get_role_name() == "frame":
-                self.frames.append((frame, lists_of(frame, [])))
-
-    def __call__(self):
-        if not self.frames or self.calls % 10 == 0:
-            self._find_lists()
-        self.calls += 1
-        for frame, lists in self.frames:
-            for lst in lists:
-                n = lst.get_child_count()
-                for i in range(n - 1, max(-1, n - 1 - self.rows), -1):
-                    row = lst.get_child_at_index(i)
-                    found = row is not None and find_named(row, self.text)
-                    if found and on_screen(frame, found):
-                        return True
-        return False
 
 
 def label_shown(pid, text):
@@ -333,9 +285,7 @@ def wait_atspi(check, timeout, what):
                         what, polls, (time.monotonic() - start) * 1000 / polls))
                 return time.monotonic()
         except GLib.Error:
-            # an object went away while being read: read again
-            if hasattr(check, "frames"):
-                check.frames = []
+            pass  # an object went away while being read: read again
         time.sleep(0.01)
     raise harness.HarnessError("timed out waiting for %s" % what)
 
@@ -371,6 +321,19 @@ def client_env(a11y):
 
 
 # -- our window's trace ---------------------------------------------------------
+
+def wait_trace(path, kind, timeout, what):
+    """The time (monotonic seconds) of the first line `kind TIME` of the
+    window's trace at `path`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(path, errors="replace") as f:
+            for line in f:
+                if line.startswith(kind + " "):
+                    return int(line.split()[1]) / 1e6
+        time.sleep(0.01)
+    raise harness.HarnessError("timed out waiting for %s" % what)
+
 
 WORD_RE = re.compile(r"word(\d+)")
 
@@ -474,18 +437,24 @@ class Bench:
     # Ours
 
     def ours_open(self, sid):
-        t0 = time.monotonic()
-        proc = subprocess.Popen(self.app_cmd(), env=client_env(True),
-                                stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        try:
-            open_session_action(self.h.project, sid)
-            seen = wait_atspi(FinalText(proc.pid, MARKER), 120,
-                              "the closing turn in our app")
-            time.sleep(5)
-            pss = pss_mb(proc.pid)
-        finally:
-            stop_process(proc)
+        """Seconds from the process start to the closing turn's text in
+        view, as the window's trace says (see src/app/ocg-trace.c), and the
+        PSS 5 s later."""
+        with tempfile.NamedTemporaryFile(prefix="ocg-trace-", suffix=".txt") as trace:
+            env = dict(client_env(True), OCG_TRACE_FILE=trace.name,
+                       OCG_TRACE_WATCH=MARKER)
+            t0 = time.monotonic()
+            proc = subprocess.Popen(self.app_cmd(), env=env,
+                                    stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            try:
+                open_session_action(self.h.project, sid)
+                seen = wait_trace(trace.name, "shown", 120,
+                                  "the closing turn in our app")
+                time.sleep(5)
+                pss = pss_mb(proc.pid)
+            finally:
+                stop_process(proc)
         return seen - t0, pss
 
     def ours_stream(self):
