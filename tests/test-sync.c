@@ -712,6 +712,79 @@ test_monitor_takes_all_sessions (void)
   g_assert_false (ocg_sync_has_more_sessions (sync));
 }
 
+static void
+count_change (GListModel *list,
+              guint       position,
+              guint       removed,
+              guint       added,
+              guint      *changes)
+{
+  (*changes)++;
+}
+
+/* A session's page of messages comes into the store's lists in one change
+ * each, in id order: a change per message made the window group the turns
+ * again for every one */
+static void
+test_message_page_one_change (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(OcgSync) sync = NULL;
+  g_autoptr(GString) page = g_string_new ("[");
+  GListModel *messages, *parts;
+  guint changes = 0, part_changes = 0;
+
+  /* Listed out of order, as a careless server might */
+  for (guint i = 0; i < 30; i++)
+    {
+      guint m = (i * 7) % 30;
+
+      g_string_append_printf (page, "%s{\"info\":{\"id\":\"msg_%04u\",\"sessionID\":\"ses_000001\","
+                              "\"role\":\"user\",\"time\":{\"created\":%u}},\"parts\":[",
+                              i > 0 ? "," : "", m, 1000 + m);
+      for (guint j = 0; j < 3; j++)
+        g_string_append_printf (page, "%s{\"id\":\"prt_%04u_%u\",\"messageID\":\"msg_%04u\","
+                                "\"sessionID\":\"ses_000001\",\"type\":\"text\",\"text\":\"t\"}",
+                                j > 0 ? "," : "", m, 2 - j, m);
+      g_string_append (page, "]}");
+    }
+  g_string_append (page, "]");
+
+  fake_server_set (server, "/session", "[]");
+  sync = start_app_sync (server, store);
+  messages = ocg_store_get_messages (store, "ses_000001");
+  parts = ocg_store_get_parts (store, "msg_0007");
+  g_signal_connect (messages, "items-changed", G_CALLBACK (count_change), &changes);
+  g_signal_connect (parts, "items-changed", G_CALLBACK (count_change), &part_changes);
+
+  fake_server_set (server, "/session/ses_000001/message", page->str);
+  fake_server_set (server, "/session/ses_000001/todo", "[]");
+  ocg_sync_track_session (sync, "ses_000001");
+  spin_until (is_synced, sync, 5000);
+
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 30);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (parts), ==, 3);
+  g_assert_cmpuint (part_changes, ==, 1);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autoptr(OcgRecord) message = g_list_model_get_item (messages, i);
+      g_autofree char *id = g_strdup_printf ("msg_%04u", i);
+
+      g_assert_cmpstr (ocg_record_get_id (message), ==, id);
+    }
+  for (guint j = 0; j < 3; j++)
+    {
+      g_autoptr(OcgRecord) part = g_list_model_get_item (parts, j);
+      g_autofree char *id = g_strdup_printf ("prt_0007_%u", j);
+
+      g_assert_cmpstr (ocg_record_get_id (part), ==, id);
+    }
+  g_signal_handlers_disconnect_by_data (messages, &changes);
+  g_signal_handlers_disconnect_by_data (parts, &part_changes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -727,6 +800,7 @@ main (int   argc,
   g_test_add_func ("/sync/server/server-error-retries", test_server_error_retries);
   g_test_add_func ("/sync/server/history-pages", test_history_pages);
   g_test_add_func ("/sync/server/session-pages", test_session_pages);
+  g_test_add_func ("/sync/server/message-page-one-change", test_message_page_one_change);
   g_test_add_func ("/sync/server/monitor-takes-all-sessions", test_monitor_takes_all_sessions);
 
   return g_test_run ();

@@ -168,3 +168,23 @@ ocg_text_record_json (OcgRecord *record)
   g_object_set_qdata_full (G_OBJECT (record), quark, shown, shown_free);
   return shown->tree;
 }
+
+/**
+ * ocg_text_set_tooltip:
+ * @text: (nullable): the tooltip, or %NULL for none
+ *
+ * Sets @widget's tooltip when it changes. Every call of
+ * gtk_widget_set_tooltip_text() asks the display where the pointer is (a
+ * round trip to the X server), and rows set theirs on every update.
+ */
+void
+ocg_text_set_tooltip (GtkWidget  *widget,
+                      const char *text)
+{
+  const char *old = gtk_widget_get_tooltip_text (widget);
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (old, text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <gtk/gtk.h>
+
 #include "ocg-record.h"
 
 G_BEGIN_DECLS
@@ -23,5 +25,8 @@ char       *ocg_text_visible           (const char *text,
 char       *ocg_text_record_string     (OcgRecord  *record,
                                         const char *json_path);
 JsonObject *ocg_text_record_json       (OcgRecord  *record);
+
+void        ocg_text_set_tooltip       (GtkWidget  *widget,
+                                        const char *text);
 
 G_END_DECLS

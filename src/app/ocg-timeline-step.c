@@ -986,8 +986,8 @@ update_header (OcgTimelineStep *self)
     gtk_widget_add_css_class (self->subject_label, "monospace");
   else
     gtk_widget_remove_css_class (self->subject_label, "monospace");
-  gtk_widget_set_tooltip_text (self->subject_label,
-                               self->kind == KIND_BASH ? input_string (json, "description") : NULL);
+  ocg_text_set_tooltip (self->subject_label,
+                        self->kind == KIND_BASH ? input_string (json, "description") : NULL);
 
   if (self->kind == KIND_EDIT)
     update_diff_stats (self, json);
@@ -1895,7 +1895,7 @@ ocg_timeline_step_update_group (OcgTimelineStep *self)
   gtk_widget_set_visible (self->status_icon, failed > 0);
   if (failed > 0)
     tooltip = g_strdup_printf (ngettext ("%u step failed", "%u steps failed", failed), failed);
-  gtk_widget_set_tooltip_text (self->status_icon, tooltip);
+  ocg_text_set_tooltip (self->status_icon, tooltip);
 
   set_label (self, g_strdup (last != NULL && last->state == OCG_STEP_RUNNING ? _("Gathering context")
                                                                               : _("Gathered context")));

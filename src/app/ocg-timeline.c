@@ -15,6 +15,7 @@
 
 #include "ocg-json.h"
 #include "ocg-timeline.h"
+#include "ocg-text.h"
 #include "ocg-timeline-step.h"
 
 struct _OcgTimeline
@@ -603,7 +604,7 @@ update_header (OcgTimeline *self)
       spoken = g_strdup_printf (_("%s, %s"), status, countdown);
       set_status_text (self, spoken);
       gtk_label_set_text (GTK_LABEL (self->header_label), status);
-      gtk_widget_set_tooltip_text (self->header_label, status);
+      ocg_text_set_tooltip (self->header_label, status);
       gtk_label_set_text (GTK_LABEL (self->header_time), countdown);
       gtk_widget_set_visible (self->header_time, TRUE);
     }
@@ -612,7 +613,7 @@ update_header (OcgTimeline *self)
       g_autofree char *elapsed = NULL;
 
       set_status_text (self, current_phrase (self));
-      gtk_widget_set_tooltip_text (self->header_label, NULL);
+      ocg_text_set_tooltip (self->header_label, NULL);
       if (self->start_ms > 0)
         elapsed = ocg_timeline_format_duration (ocg_timeline_now () - self->start_ms, TRUE);
       gtk_label_set_text (GTK_LABEL (self->header_time), elapsed != NULL ? elapsed : "");
@@ -626,7 +627,7 @@ update_header (OcgTimeline *self)
         : g_strdup (_("Interrupted"));
 
       set_status_text (self, text);
-      gtk_widget_set_tooltip_text (self->header_label, _("The server stopped working on this turn before it ended; "
+      ocg_text_set_tooltip (self->header_label, _("The server stopped working on this turn before it ended; "
                                                          "what it had done is kept"));
       gtk_widget_set_visible (self->header_time, FALSE);
     }
@@ -643,7 +644,7 @@ update_header (OcgTimeline *self)
           summary = g_strdup_printf (_("%s, %s"), steps, duration);
         }
       set_status_text (self, summary != NULL ? summary : steps);
-      gtk_widget_set_tooltip_text (self->header_label, NULL);
+      ocg_text_set_tooltip (self->header_label, NULL);
       gtk_widget_set_visible (self->header_time, FALSE);
     }
 

@@ -994,8 +994,11 @@ apply_messages (OcgSync    *self,
   const char *session_id = fetch->session_id;
   g_autoptr(GHashTable) seen_messages = id_set ();
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
-  GListModel *messages;
+  GListModel *messages = ocg_store_get_messages (self->store, session_id);
 
+  /* The page comes into the lists in one change each: a change per
+   * message made the window group the turns again for every one */
+  ocg_id_list_freeze (OCG_ID_LIST (messages));
   for (guint page = pages->len; page > 0; page--)
   for (guint i = 0; i < json_array_get_length (g_ptr_array_index (pages, page - 1)); i++)
     {
@@ -1029,6 +1032,8 @@ apply_messages (OcgSync    *self,
         }
 
       parts = ocg_json_get_array (entry, "parts");
+      current_parts = ocg_store_get_parts (self->store, message_id);
+      ocg_id_list_freeze (OCG_ID_LIST (current_parts));
       for (guint j = 0; parts != NULL && j < json_array_get_length (parts); j++)
         {
           JsonNode *part_node = json_array_get_element (parts, j);
@@ -1045,16 +1050,18 @@ apply_messages (OcgSync    *self,
             ocg_store_upsert_part (self->store, part, NULL);
         }
 
+      ocg_id_list_thaw (OCG_ID_LIST (current_parts));
+
       /* Parts removed while we were away */
-      current_parts = ocg_store_get_parts (self->store, message_id);
       collect_missing (self, OCG_ID_LIST (current_parts), seen_parts, fetch->since, NULL, gone);
       for (guint j = 0; j < gone->len; j++)
         ocg_store_remove_part (self->store, g_ptr_array_index (gone, j));
       g_ptr_array_set_size (gone, 0);
     }
 
+  ocg_id_list_thaw (OCG_ID_LIST (messages));
+
   /* Messages removed while we were away */
-  messages = ocg_store_get_messages (self->store, session_id);
   if (remove_missing)
     collect_missing (self, OCG_ID_LIST (messages), seen_messages, fetch->since, keep_before, gone);
   for (guint i = 0; i < gone->len; i++)
