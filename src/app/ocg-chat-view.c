@@ -139,7 +139,7 @@ bring_older (gpointer data)
   OcgChatView *self = data;
 
   self->older_idle = 0;
-  if (self->session_id != NULL && ocg_transcript_reveal_older (self->transcript, ROWS_AT_A_TIME) == 0)
+  if (self->transcript != NULL && ocg_transcript_reveal_older (self->transcript, ROWS_AT_A_TIME) == 0)
     g_signal_emit (self, signals[NEED_OLDER], 0, self->session_id);
   return G_SOURCE_REMOVE;
 }
@@ -963,6 +963,26 @@ on_turns_changed (GListModel  *model,
   update_empty (self);
 }
 
+/* The list view shows the session's turns, from the newest few on */
+static void
+show_transcript (OcgChatView *self)
+{
+  if (self->turns != NULL && self->transcript == NULL)
+    {
+      self->transcript = ocg_transcript_new (self->store, self->turns, ROWS_AT_A_TIME);
+      self->selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->transcript))));
+    }
+  gtk_list_view_set_model (GTK_LIST_VIEW (self->list_view), self->selection);
+  /* Connected after the list view's own handler, so that it has the new
+   * rows when the view scrolls to them */
+  if (self->selection != NULL)
+    g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_items_changed), self);
+
+  /* A session opens at its end */
+  self->stick_to_bottom = TRUE;
+  scroll_to_end (self);
+}
+
 void
 ocg_chat_view_set_session (OcgChatView *self,
                            const char  *session_id)
@@ -991,18 +1011,14 @@ ocg_chat_view_set_session (OcgChatView *self,
     {
       self->turns = ocg_turn_model_new (ocg_store_get_messages (self->store, session_id));
       g_signal_connect (self->turns, "items-changed", G_CALLBACK (on_turns_changed), self);
-      self->transcript = ocg_transcript_new (self->store, self->turns, ROWS_AT_A_TIME);
-      self->selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->transcript))));
     }
-  gtk_list_view_set_model (GTK_LIST_VIEW (self->list_view), self->selection);
-  /* Connected after the list view's own handler, so that it has the new
-   * rows when the view scrolls to them */
-  if (self->selection != NULL)
-    g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_items_changed), self);
-
-  /* A session opens at its end */
-  self->stick_to_bottom = TRUE;
-  scroll_to_end (self);
+  /* While the messages are being fetched they come one turn after the
+   * other, each after the last: a transcript made now would show them
+   * all, not the newest few, and build every row behind the loading page */
+  if (!self->loading)
+    show_transcript (self);
+  else
+    gtk_list_view_set_model (GTK_LIST_VIEW (self->list_view), NULL);
   update_empty (self);
   update_to_end (self);
 }
@@ -1018,7 +1034,9 @@ ocg_chat_view_set_loading (OcgChatView *self,
   if (self->loading == loading)
     return;
   self->loading = loading;
-  if (!loading)
+  if (!loading && self->turns != NULL && self->transcript == NULL)
+    show_transcript (self);
+  else if (!loading)
     {
       /* What came opens at its end */
       self->stick_to_bottom = TRUE;
