@@ -2,7 +2,12 @@
 # Opencode GTK side by side with the official web UI served by the same
 # `opencode serve` (see tests/bench/README.md). Run by hand, not a test.
 #
-#   tests/bench/run-vs-web.sh [--runs N] [--delay-ms MS]
+#   tests/bench/run-vs-web.sh [--runs N] [--delay-ms MS] [--only memory]
+#                             [--ports FIRST-LAST]
+#
+# --only memory: only our app and the minimal window, in turn (no web UI,
+# no streaming). --ports: where the server and upstream listen (default
+# 47100-47299), for runs side by side.
 #
 # Installs what is missing (Debian packages, opencode, playwright-core into
 # ~/.cache/opencode-gtk/bench-web), builds a release app in _build-bench and
@@ -44,6 +49,11 @@ cc -O2 -o "$BUILD/bench-minimal-window" tests/bench/minimal-window.c \
 
 # Debian's python3-gi is for Debian's python3
 python=/usr/bin/python3
+# A runtime folder of its own: the accessibility bus socket is made there,
+# not in ~/.cache/at-spi, where another run on the machine would replace it
+export XDG_RUNTIME_DIR="$root/$BUILD/runtime"
+mkdir -p "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
 exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" \
   "$python" tests/bench/vs-web.py --app "$BUILD/src/app/opencode-gtk" \
   --minimal "$BUILD/bench-minimal-window" "$@"

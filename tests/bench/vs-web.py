@@ -564,6 +564,8 @@ class Bench:
     def run(self):
         sid = self.make_session()
         r = self.results
+        if self.args.only == "memory":
+            return self.run_memory(sid)
         for n in range(self.args.runs):
             sides = ["ours", "web"] if n % 2 == 0 else ["web", "ours"]
             for side in sides:
@@ -602,6 +604,21 @@ class Bench:
                     r["web_fps_changed"].append(changed)
                     log("run %d web: stream CPU %.2f s, %.0f frames/s "
                         "(%.0f with changes)" % (n + 1, cpu, fps, changed))
+        return r
+
+    def run_memory(self, sid):
+        """Only our app opening the session and the minimal window, in turn:
+        the memory comparison, without the web UI or streaming."""
+        r = self.results
+        for n in range(self.args.runs):
+            t, pss = self.ours_open(sid)
+            r["ours_open"].append(t)
+            r["ours_pss"].append(pss)
+            log("run %d ours: open %.2f s, PSS %.0f MB" % (n + 1, t, pss))
+            pss = self.minimal()
+            r["minimal_pss"].append(pss)
+            log("run %d minimal window: PSS %.0f MB (ours/minimal %.2fx)" % (
+                n + 1, pss, r["ours_pss"][-1] / pss))
         return r
 
 
@@ -683,6 +700,19 @@ def report(r, args):
                                           (fmt % web) + unit, ratio))
 
     print()
+    if args.only == "memory":
+        minimal = median(r["minimal_pss"])
+        print("Opencode GTK vs a minimal libadwaita window, %d run(s), medians"
+              % args.runs)
+        print("%-24s %10s" % ("open 120 messages", "%.2f s" % median(r["ours_open"])))
+        print("%-24s %10s" % ("PSS after open", "%.0f MB" % median(r["ours_pss"])))
+        print("%-24s %10s" % ("minimal window PSS", "%.0f MB" % minimal))
+        print("%-24s %10s" % ("PSS ours/minimal",
+                              "%.2fx" % (median(r["ours_pss"]) / minimal)))
+        print()
+        print("runs: " + json.dumps({k: [round(x, 3) for x in v]
+                                     for k, v in r.items() if v}))
+        return
     print("Opencode GTK vs the official web UI, opencode 1.18.33, %d run(s), "
           "medians" % args.runs)
     print("%-24s %10s %10s %10s" % ("", "ours", "web", "ours/web"))
@@ -722,9 +752,19 @@ def main():
                     help="the minimal libadwaita window's binary")
     ap.add_argument("--delay-ms", type=int, default=10,
                     help="upstream sleep between streamed chunks")
+    ap.add_argument("--only", choices=("all", "memory"), default="all",
+                    help="memory: only our app and the minimal window, "
+                    "without the web UI or streaming")
+    ap.add_argument("--ports", default="%d-%d" % (SERVER_PORTS.start,
+                                                  UPSTREAM_PORTS.stop - 1),
+                    help="the ports to use, FIRST-LAST: the server's from "
+                    "the first half, the upstream's from the second")
     args = ap.parse_args()
+    first, last = (int(p) for p in args.ports.split("-"))
+    middle = (first + last + 1) // 2
 
-    with BenchHarness(free_port(SERVER_PORTS), free_port(UPSTREAM_PORTS),
+    with BenchHarness(free_port(range(first, middle)),
+                      free_port(range(middle, last + 1)),
                       password=PASSWORD) as h:
         log("server %s, upstream %s" % (h.url, h.upstream.base_url))
         results = Bench(args, h).run()
