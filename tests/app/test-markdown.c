@@ -1224,6 +1224,19 @@ test_long_paragraph (void)
       assert_prose_seamless (bin, text->str);
     }
   g_assert_cmpuint (ocg_prose_bin_get_n_pieces (OCG_PROSE_BIN (bin)), >, 1);
+
+  /* What is selected in a piece is what copies */
+  {
+    GtkWidget *second = gtk_widget_get_next_sibling (gtk_widget_get_first_child (bin));
+    g_autofree char *selected = NULL;
+    g_autofree char *expected = g_strdup_printf ("%.6s", gtk_label_get_text (GTK_LABEL (second)));
+
+    gtk_label_select_region (GTK_LABEL (second), 0, 6);
+    selected = ocg_prose_bin_dup_text (OCG_PROSE_BIN (bin), TRUE);
+    g_assert_cmpstr (selected, ==, expected);
+    gtk_label_select_region (GTK_LABEL (second), 0, 0);
+  }
+
   g_assert_true (app_test_wait (is_one_label, bin, 10000));
   app_test_wait_frames (window, 2);
   assert_prose_seamless (bin, text->str);
