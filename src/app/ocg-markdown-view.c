@@ -1370,15 +1370,22 @@ on_code_scroll (GtkEventControllerScroll *controller,
   return GDK_EVENT_STOP;
 }
 
-/* A GtkScrolledWindow that scrolls only horizontally still takes vertical
- * wheel events, and the conversation would not scroll while the pointer is
- * over code. Its scroll controller is limited to horizontal deltas; Shift
- * and the wheel still scroll the code sideways. */
-static void
-code_scroller_pass_vertical_scroll (GtkWidget *scroller)
+/* A scrolled window for code and tables: it scrolls sideways only, as tall
+ * as @child. A GtkScrolledWindow that scrolls only horizontally still takes
+ * vertical wheel events, and the conversation would not scroll while the
+ * pointer is over it. Its scroll controller is limited to horizontal
+ * deltas; Shift and the wheel still scroll it sideways. */
+static GtkWidget *
+sideways_scroller_new (GtkWidget *child)
 {
+  GtkWidget *scroller = gtk_scrolled_window_new ();
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (scroller);
   GtkEventController *shift_scroll;
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
+                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
@@ -1393,13 +1400,14 @@ code_scroller_pass_vertical_scroll (GtkWidget *scroller)
   shift_scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   g_signal_connect (shift_scroll, "scroll", G_CALLBACK (on_code_scroll), NULL);
   gtk_widget_add_controller (scroller, shift_scroll);
+  return scroller;
 }
 
 static GtkWidget *
 code_block_new (Node *node)
 {
   g_autoptr(GtkSourceBuffer) buffer = gtk_source_buffer_new (NULL);
-  GtkWidget *block, *header, *title, *copy, *scroller, *view;
+  GtkWidget *block, *header, *title, *copy, *view;
 
   block = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_add_css_class (block, "md-code-block");
@@ -1442,13 +1450,7 @@ code_block_new (Node *node)
   /* Room for the overlay scrollbar under the last line */
   gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 12);
 
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
-                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
-  code_scroller_pass_vertical_scroll (scroller);
-  gtk_box_append (GTK_BOX (block), scroller);
+  gtk_box_append (GTK_BOX (block), sideways_scroller_new (view));
 
   code_block_set_language (block, node->lang);
   code_block_set_code (block, NULL, node_text (node));
@@ -1686,15 +1688,10 @@ table_new (Node *node)
   /* A table wider than the conversation scrolls sideways, as code does,
    * with its columns as wide as their text asks (up to a limit), rather
    * than squeezed into the window's width one character a line */
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
-                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  scroller = sideways_scroller_new (grid);
   gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
   gtk_scrollable_set_hscroll_policy (GTK_SCROLLABLE (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller))),
                                      GTK_SCROLL_NATURAL);
-  code_scroller_pass_vertical_scroll (scroller);
   gtk_box_append (GTK_BOX (table), scroller);
 
   gtk_widget_add_css_class (label, "dim-label");
@@ -2026,8 +2023,7 @@ ocg_markdown_view_render (OcgMarkdownView *self)
   for (guint i = 0; i < tail->len; i++)
     g_ptr_array_add (self->blocks, g_steal_pointer (&tail->pdata[i]));
 
-  if (ocg_trace_enabled ())
-    ocg_trace_rendered (self->text->str, self->text->len);
+  ocg_trace_rendered (self->text->str, self->text->len);
 
   if (from_offset == 0)
     {
