@@ -330,7 +330,7 @@ find_cut (OcgProseBin *self,
   int width = gtk_widget_get_width (tail);
   g_autoptr(GArray) starts = NULL;
   PangoLayout *layout;
-  gsize old_len = strlen (old);
+  gsize old_len;
 
   if (width <= 0 || strlen (gtk_label_get_text (label)) < CUT_FROM ||
       (self->cuts->len > 0 && gtk_widget_get_width (GTK_WIDGET (self)) != self->cut_width))
@@ -353,6 +353,7 @@ find_cut (OcgProseBin *self,
       g_array_append_val (starts, line->start_index);
     }
 
+  old_len = strlen (old);
   for (int i = (int) starts->len - KEEP_LINES, tries = 0; i >= 1 && tries < CUT_TRIES; i--, tries++)
     {
       gsize cut = markup_offset_for_text (old, old_len, (gsize) g_array_index (starts, int, i));
@@ -421,6 +422,9 @@ ocg_prose_bin_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->join_id, g_source_remove);
+  if (self->join_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->join_tick_id);
+  self->join_tick_id = 0;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   self->label = NULL;

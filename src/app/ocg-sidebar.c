@@ -3,8 +3,9 @@
  * Root sessions, newest activity first, each with the sessions it delegated
  * to (`task`) beneath it. The window pages older sessions in as the list
  * nears its end. Searching shows every session whose title matches, flat:
- * those paged in, and those the server finds. Each row shows the title, how long ago it last changed, and whether
- * the agent is working, failed, or waits for the user.
+ * those paged in, and those the server finds. Each row shows the title,
+ * how long ago it last changed, and whether the agent is working, failed,
+ * or waits for the user.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

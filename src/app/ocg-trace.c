@@ -45,12 +45,6 @@ trace_open (void)
   return trace_file != NULL;
 }
 
-gboolean
-ocg_trace_enabled (void)
-{
-  return trace_open ();
-}
-
 /* A Markdown view rendered @text for the coming frame */
 void
 ocg_trace_rendered (const char *text,

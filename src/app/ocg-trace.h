@@ -14,7 +14,6 @@
 
 G_BEGIN_DECLS
 
-gboolean ocg_trace_enabled  (void);
 void     ocg_trace_rendered (const char *text,
                              gsize       len);
 void     ocg_trace_painted  (GtkWidget  *view);
