@@ -9,8 +9,9 @@ stall; the peak RSS comes from /proc.
 
     tests/bench/run-stalls.sh [CASE ...]
 
-Cases: open-small (a short session: what opening any costs), table-stream, paragraph-1mb, table-10k-columns, sessions-10k,
-sessions-100k (all by default). Standard library and python3-gi only.
+Cases: open-small (a short session: what opening any costs), table-stream,
+paragraph-1mb, table-10k-columns, sessions-10k, sessions-100k (all by
+default). Standard library and python3-gi only.
 """
 
 import argparse
