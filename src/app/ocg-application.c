@@ -479,6 +479,7 @@ ocg_application_init (OcgApplication *self)
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
   static const GOptionEntry options[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, NULL,
       N_("Connect to this opencode server instead of starting one"), N_("URL") },
@@ -500,6 +501,7 @@ ocg_application_init (OcgApplication *self)
     }
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", shortcuts_accels);
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[PROJECT-FOLDER]"));
 }

@@ -16,6 +16,7 @@
 #include "ocg-a11y.h"
 #include "ocg-chat-view.h"
 #include "ocg-markdown-view.h"
+#include "ocg-memory.h"
 #include "ocg-prose-bin.h"
 #include "ocg-trace.h"
 #include "ocg-text.h"
@@ -25,8 +26,10 @@
 #define BOTTOM_SLACK 24.0
 
 /* Rows a session opens with, and shows more of at a time as the reader
- * scrolls up: a few screens, far fewer than the 200 a list view realizes */
-#define ROWS_AT_A_TIME 40
+ * scrolls up or while they do not fill the window: about a screen, far
+ * fewer than the 200 a list view realizes, since each row shown is laid out
+ * and kept whether or not it is on screen */
+#define ROWS_AT_A_TIME 6
 
 struct _OcgChatView
 {
@@ -351,6 +354,11 @@ on_after_paint (GdkFrameClock *clock,
       g_set_object (&self->seen_item, item);
       self->seen_y = y;
     }
+  /* Turns not shown yet while the rows shown do not reach a screen above
+   * the reader: the next ones, until they do */
+  if (self->transcript != NULL && ocg_transcript_get_n_hidden (self->transcript) > 0 &&
+      gtk_adjustment_get_value (self->vadjustment) < gtk_adjustment_get_page_size (self->vadjustment))
+    self->older_wanted = TRUE;
   if (self->older_wanted && self->older_idle == 0)
     self->older_idle = g_idle_add (bring_older, self);
   self->older_wanted = FALSE;
@@ -981,6 +989,7 @@ show_transcript (OcgChatView *self)
   /* A session opens at its end */
   self->stick_to_bottom = TRUE;
   scroll_to_end (self);
+  ocg_memory_release_soon ();
 }
 
 void

@@ -897,6 +897,20 @@ search_sessions_action (GtkWidget  *widget,
     ocg_sync_search_sessions (sync, g_variant_get_string (parameter, NULL));
 }
 
+/* The keyboard shortcuts window, built each time it is asked for: it is
+ * large, and seldom opened */
+static void
+shortcuts_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/opencodegtk/OpencodeGtk/shortcuts.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_present (shortcuts);
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -1343,6 +1357,7 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.next-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.load-session", "s", load_session_action);
   gtk_widget_class_install_action (widget_class, "win.more-sessions", NULL, more_sessions_action);
   gtk_widget_class_install_action (widget_class, "win.search-sessions", "s", search_sessions_action);

@@ -189,8 +189,15 @@ GtkWidget *
 app_test_find_label (GtkWidget  *root,
                      const char *text_substring)
 {
-  guint nth = 0;
+  return app_test_find_nth_label (root, text_substring, 0);
+}
 
+/* The @nth (from 0) label under @root whose text holds @text_substring */
+GtkWidget *
+app_test_find_nth_label (GtkWidget  *root,
+                         const char *text_substring,
+                         guint       nth)
+{
   return find (root, match_label, text_substring, &nth);
 }
 

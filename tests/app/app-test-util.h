@@ -34,6 +34,9 @@ guint      app_test_count_by_type (GtkWidget *root,
                                    GType      type);
 GtkWidget *app_test_find_label    (GtkWidget *root,
                                    const char *text_substring);
+GtkWidget *app_test_find_nth_label (GtkWidget  *root,
+                                    const char *text_substring,
+                                    guint       nth);
 GtkWidget *app_test_find_by_css   (GtkWidget *root,
                                    const char *css_class,
                                    guint       nth);

@@ -196,15 +196,22 @@ transcript_shown (gpointer data)
 {
   Fixture *fixture = data;
   GtkWidget *view = ocg_window_get_chat_view (fixture->window);
-  GtkWidget *label = app_test_find_label (view, "That is all.");
+  GtkWidget *label;
 
-  graphene_rect_t bounds;
+  if (app_test_find_label (view, "Question number 1") == NULL)
+    return FALSE;
 
-  /* The end of the last answer on screen, laid out */
-  return label != NULL && gtk_widget_get_mapped (label) &&
-         app_test_find_label (view, "Question number 1") != NULL &&
-         gtk_widget_compute_bounds (label, view, &bounds) && bounds.size.height > 0 &&
-         bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (view);
+  /* The end of an answer (each turn ends alike) on screen, laid out */
+  for (guint i = 0; (label = app_test_find_nth_label (view, "That is all.", i)) != NULL; i++)
+    {
+      graphene_rect_t bounds;
+
+      if (gtk_widget_get_mapped (label) &&
+          gtk_widget_compute_bounds (label, view, &bounds) && bounds.size.height > 0 &&
+          bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (view))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void

@@ -494,14 +494,69 @@ status_page_shown (gpointer data)
   return page != NULL && gtk_widget_get_mapped (page);
 }
 
+static GtkWindow *
+find_shortcuts_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+shortcuts_shown (gpointer data)
+{
+  GtkWindow *shortcuts = find_shortcuts_window ();
+
+  return shortcuts != NULL && gtk_widget_get_mapped (GTK_WIDGET (shortcuts));
+}
+
+/* A window shown for a connection whose opencode is not installed */
+static OcgWindow *
+window_without_opencode (OcgConnection **connection)
+{
+  OcgWindow *window;
+
+  *connection = ocg_connection_new_embedded ("/nonexistent/bin/opencode", "/tmp");
+  window = ocg_window_new (NULL, *connection);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* The shortcuts window is made only when asked for, and then shows */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr(OcgConnection) connection = NULL;
+  OcgWindow *window = window_without_opencode (&connection);
+  GtkWindow *shortcuts;
+
+  app_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_null (find_shortcuts_window ());
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  g_assert_true (app_test_wait (shortcuts_shown, NULL, 10000));
+  shortcuts = find_shortcuts_window ();
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (shortcuts), "Sessions"));
+
+  gtk_window_destroy (shortcuts);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_missing_opencode_page (void)
 {
-  g_autoptr(OcgConnection) connection = ocg_connection_new_embedded ("/nonexistent/bin/opencode", "/tmp");
-  OcgWindow *window = ocg_window_new (NULL, connection);
+  g_autoptr(OcgConnection) connection = NULL;
+  OcgWindow *window = window_without_opencode (&connection);
   GtkWidget *page;
 
-  gtk_window_present (GTK_WINDOW (window));
   ocg_connection_start (connection);
   g_assert_true (app_test_wait (is_missing, connection, 30000));
   g_assert_true (app_test_wait (status_page_shown, window, 30000));
@@ -899,6 +954,14 @@ has_more_rows (gpointer data)
 
 /* A session longer than a page of history opens at its end, and scrolling
  * up brings every older turn, in order, without the view jumping */
+static gboolean
+screen_above (gpointer data)
+{
+  GtkAdjustment *adj = data;
+
+  return gtk_adjustment_get_value (adj) >= gtk_adjustment_get_page_size (adj);
+}
+
 static void
 test_long_session_scrolls_back (Fixture       *fixture,
                                 gconstpointer  data)
@@ -943,6 +1006,10 @@ test_long_session_scrolls_back (Fixture       *fixture,
   g_assert_false (to_end_shown (view));
   /* The messages came one turn after the other, yet only the newest few
    * turns have rows: the rest are built as the reader scrolls up to them */
+  g_assert_cmpuint (n_rows (view), <, 60);
+  /* but enough of them to fill the window and a screen above it, so that
+   * scrolling up shows text at once */
+  g_assert_true (app_test_wait (screen_above, adj, 30000));
   g_assert_cmpuint (n_rows (view), <, 60);
 
   /* Scrolling to the top again and again brings older turns above the
@@ -1393,6 +1460,7 @@ main (int   argc,
   g_test_add_func ("/preferences/server-check", test_preferences_server_check);
 
   g_test_add_func ("/window/missing-opencode-page", test_missing_opencode_page);
+  g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/composer/keys", test_composer_keys);
   g_test_add_func ("/transcript/hidden-turns", test_transcript_hidden_turns);
   g_test_add_func ("/transcript/long-line", test_transcript_long_line);
