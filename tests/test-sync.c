@@ -785,6 +785,33 @@ test_message_page_one_change (void)
   g_signal_handlers_disconnect_by_data (parts, &part_changes);
 }
 
+/* A server on this machine is known as such (and then reached without any
+ * proxy); nothing else is */
+static void
+test_client_loopback (void)
+{
+  static const struct { const char *url; gboolean loopback; } cases[] = {
+    { "http://127.0.0.1:4096", TRUE },
+    { "http://127.8.9.1:80/", TRUE },
+    { "http://localhost:4096/", TRUE },
+    { "http://LOCALHOST", TRUE },
+    { "http://[::1]:4096", TRUE },
+    { "http://192.168.1.5:4096", FALSE },
+    { "https://opencode.example.com", FALSE },
+    { "http://localhost.example.com:4096", FALSE },
+    { "http://[::ffff:10.0.0.1]:4096", FALSE },
+    { "not a url", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(OcgClient) client = ocg_client_new (cases[i].url, NULL, NULL, NULL);
+
+      g_test_message ("%s", cases[i].url);
+      g_assert_cmpint (ocg_client_is_loopback (client), ==, cases[i].loopback);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -794,6 +821,7 @@ main (int   argc,
   g_test_add_func ("/sync/malformed-events-are-skipped", test_malformed_events_are_skipped);
   g_test_add_func ("/sync/idempotent-and-ordered", test_idempotent_and_ordered);
   g_test_add_func ("/sync/fixture-in-random-chunks", test_fixture_in_random_chunks);
+  g_test_add_func ("/client/loopback", test_client_loopback);
   g_test_add_func ("/sync/server/bootstrap-and-refetch", test_bootstrap_and_refetch_after_reconnect);
   g_test_add_func ("/sync/server/events-during-bootstrap", test_events_during_bootstrap_win);
   g_test_add_func ("/sync/server/wrong-password", test_wrong_password_fails);

@@ -88,6 +88,10 @@ ocg_client_new (const char *base_url,
   while (len > 0 && base_url[len - 1] == '/')
     len--;
   self->base_url = g_strndup (base_url, len);
+  /* A server on this machine is reached directly: no proxy is asked for a
+   * route to it (with libproxy, a lookup in a thread for each connection) */
+  if (ocg_client_is_loopback (self))
+    g_object_set (self->session, "proxy-resolver", NULL, NULL);
 
   if (password != NULL && *password != '\0')
     {
@@ -106,6 +110,27 @@ ocg_client_new (const char *base_url,
     }
 
   return self;
+}
+
+/* Whether the server is on this machine: its host is a loopback address
+ * or "localhost" */
+gboolean
+ocg_client_is_loopback (OcgClient *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+
+  g_return_val_if_fail (OCG_IS_CLIENT (self), FALSE);
+
+  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 const char *

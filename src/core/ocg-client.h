@@ -36,6 +36,7 @@ OcgClient   *ocg_client_new              (const char          *base_url,
                                           const char          *password,
                                           const char          *directory);
 const char  *ocg_client_get_base_url     (OcgClient           *self);
+gboolean     ocg_client_is_loopback      (OcgClient           *self);
 const char  *ocg_client_get_directory    (OcgClient           *self);
 void         ocg_client_set_timeout      (OcgClient           *self,
                                           guint                seconds);

@@ -590,6 +590,8 @@ ocg_event_source_new (OcgClient  *client,
 
   self = g_object_new (OCG_TYPE_EVENT_SOURCE, NULL);
   self->client = g_object_ref (client);
+  if (ocg_client_is_loopback (client))
+    g_object_set (self->session, "proxy-resolver", NULL, NULL);
   self->path = g_strdup (path != NULL ? path : "/event");
   return self;
 }
