@@ -196,6 +196,21 @@ on_adjustment_changed (GtkAdjustment *adj,
   follow_end_later (self);
 }
 
+/* Whether the rows shown reach less than a screen above what the reader
+ * sees: where the view is, or, while it follows the end, where it is going
+ * (a session is laid out from its top before it is scrolled to its end) */
+static gboolean
+near_top (OcgChatView *self)
+{
+  GtkAdjustment *adj = self->vadjustment;
+  double page = gtk_adjustment_get_page_size (adj);
+  double value = self->stick_to_bottom
+    ? gtk_adjustment_get_upper (adj) - page
+    : gtk_adjustment_get_value (adj);
+
+  return value < page;
+}
+
 static void
 on_value_changed (GtkAdjustment *adj,
                   OcgChatView   *self)
@@ -210,8 +225,7 @@ on_value_changed (GtkAdjustment *adj,
 
   /* Older history comes once the reader has seen where they went (see
    * on_after_paint()) */
-  if (self->session_id != NULL && self->older_idle == 0 &&
-      gtk_adjustment_get_value (adj) < gtk_adjustment_get_page_size (adj) &&
+  if (self->session_id != NULL && self->older_idle == 0 && near_top (self) &&
       gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj))
     {
       self->older_wanted = TRUE;
@@ -356,8 +370,7 @@ on_after_paint (GdkFrameClock *clock,
     }
   /* Turns not shown yet while the rows shown do not reach a screen above
    * the reader: the next ones, until they do */
-  if (self->transcript != NULL && ocg_transcript_get_n_hidden (self->transcript) > 0 &&
-      gtk_adjustment_get_value (self->vadjustment) < gtk_adjustment_get_page_size (self->vadjustment))
+  if (self->transcript != NULL && ocg_transcript_get_n_hidden (self->transcript) > 0 && near_top (self))
     self->older_wanted = TRUE;
   if (self->older_wanted && self->older_idle == 0)
     self->older_idle = g_idle_add (bring_older, self);

@@ -899,6 +899,23 @@ run_until_painted (GtkWidget *widget)
   g_assert_true (painted);
 }
 
+/* Until the list's rows are laid out for good: its height the same over a
+ * few frames */
+static void
+wait_still (GtkWidget     *view,
+            GtkAdjustment *adj)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      double upper = gtk_adjustment_get_upper (adj);
+
+      app_test_wait_frames (view, 3);
+      if (gtk_adjustment_get_upper (adj) == upper)
+        return;
+    }
+  g_assert_not_reached ();
+}
+
 /* The button that brings the reader back to the end, and whether it shows */
 static GtkWidget *
 to_end_button (GtkWidget *view)
@@ -1020,7 +1037,9 @@ test_long_session_scrolls_back (Fixture       *fixture,
       guint top = 0;
       guint rows_before = n_rows (view);
 
-      /* The frame at the top, before older turns come */
+      /* The frame at the top, before older turns come: the reader scrolls
+       * once the rows they see have stopped moving */
+      wait_still (view, adj);
       gtk_adjustment_set_value (adj, 0);
       run_until_painted (view);
       g_assert_true (first_question_on_screen (view, N_TURNS, &top));
