@@ -203,6 +203,31 @@ def settle(root, quiet=1.0, least=2.0, most=20.0):
     return False
 
 
+def machine_busy():
+    """CPU seconds the whole machine has spent busy so far (all CPUs)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK
+
+
+def machine_quiet(quiet=1.0, most=15.0):
+    """Wait until the machine as a whole has been nearly idle (under a tenth
+    of a CPU) for `quiet` s, so that a client opening does not share the
+    CPUs with the last one still exiting or with the server's own work;
+    logs it when that does not happen within `most` s."""
+    start = time.monotonic()
+    history = [(start, machine_busy())]
+    while time.monotonic() - start < most:
+        time.sleep(0.1)
+        now = (time.monotonic(), machine_busy())
+        history.append(now)
+        old = [h for h in history if h[0] <= now[0] - quiet]
+        if old and (now[1] - old[-1][1]) / (now[0] - old[-1][0]) < 0.1:
+            return
+    log("the machine did not go quiet before a run")
+
+
 def stop_process(proc):
     if proc.poll() is None:
         proc.terminate()
@@ -569,6 +594,7 @@ class Bench:
         for n in range(self.args.runs):
             sides = ["ours", "web"] if n % 2 == 0 else ["web", "ours"]
             for side in sides:
+                machine_quiet()
                 if side == "ours":
                     t, pss = self.ours_open(sid)
                     r["ours_open"].append(t)
