@@ -10,8 +10,8 @@ stall; the peak RSS comes from /proc.
     tests/bench/run-stalls.sh [CASE ...]
 
 Cases: open-small (a short session: what opening any costs), table-stream,
-paragraph-1mb, table-10k-columns, sessions-10k, sessions-100k (all by
-default). Standard library and python3-gi only.
+paragraph-1mb, paragraph-50mb, table-10k-columns, sessions-10k, sessions-100k
+(all by default). Standard library and python3-gi only.
 """
 
 import argparse
@@ -120,9 +120,10 @@ def make_case(name):
     if name == "table-stream":
         return Case(name, messages=[user_message("msg_0001", "Make a big table")],
                     stream=long_table(200 * 1024), rate=100)
-    if name == "paragraph-1mb":
+    if name in ("paragraph-1mb", "paragraph-50mb"):
+        size = 1024 * 1024 * (1 if name == "paragraph-1mb" else 50)
         return Case(name, messages=[user_message("msg_0001", "One long paragraph"),
-                                    answer("msg_0002", "msg_0001", paragraph(1024 * 1024))])
+                                    answer("msg_0002", "msg_0001", paragraph(size))])
     if name == "table-10k-columns":
         return Case(name, messages=[user_message("msg_0001", "A wide table"),
                                     answer("msg_0002", "msg_0001", wide_table(10000))])
@@ -136,7 +137,8 @@ def make_case(name):
     raise SystemExit("unknown case %s" % name)
 
 
-CASES = ["open-small", "table-stream", "paragraph-1mb", "table-10k-columns", "sessions-10k", "sessions-100k"]
+CASES = ["open-small", "table-stream", "paragraph-1mb", "paragraph-50mb", "table-10k-columns", "sessions-10k",
+         "sessions-100k"]
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
