@@ -7,10 +7,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ocg-ansi.h"
 #include "ocg-json.h"
 #include "ocg-text.h"
 #include "ocg-timeline.h"
 #include "ocg-timeline-step.h"
+#include "ocg-utf8.h"
 
 /* Command output is shown from its end, files from their start */
 #define TEXT_LIMIT      (64 * 1024)
@@ -239,130 +241,6 @@ ocg_timeline_tool_phrase (const char *tool)
   const char *phrase = kinds[kind_of_tool (tool)].phrase;
 
   return phrase != NULL ? _(phrase) : NULL;
-}
-
-/* Removes terminal escape sequences and applies carriage returns and
- * backspaces the way a terminal would show them. */
-static char *
-strip_ansi (const char *text,
-            gsize       len)
-{
-  GString *out = g_string_sized_new (len);
-  const char *p = text;
-  const char *end = text + len;
-  gsize line_start = 0;
-
-  while (p < end)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == 0x1b)
-        {
-          if (++p >= end)
-            break;
-          if (*p == '[')
-            {
-              for (p++; p < end && !(*p >= 0x40 && *p <= 0x7e); p++)
-                ;
-              if (p < end)
-                p++;
-            }
-          else if (*p == ']' || *p == 'P' || *p == '_' || *p == '^' || *p == 'X')
-            {
-              /* String sequences end with BEL or ESC \ */
-              for (p++; p < end; p++)
-                {
-                  if (*p == 0x07)
-                    {
-                      p++;
-                      break;
-                    }
-                  if (*p == 0x1b && p + 1 < end && p[1] == '\\')
-                    {
-                      p += 2;
-                      break;
-                    }
-                }
-            }
-          else if (strchr ("()*+-./#%", *p) != NULL)
-            p = MIN (p + 2, end);
-          else
-            p++;
-          continue;
-        }
-      if (c == '\r')
-        {
-          if (p + 1 < end && p[1] != '\n')
-            g_string_truncate (out, line_start);
-          p++;
-          continue;
-        }
-      if (c == '\n')
-        {
-          g_string_append_c (out, '\n');
-          line_start = out->len;
-          p++;
-          continue;
-        }
-      if (c == '\b')
-        {
-          if (out->len > line_start)
-            {
-              const char *prev = g_utf8_find_prev_char (out->str + line_start, out->str + out->len);
-
-              g_string_truncate (out, prev != NULL ? (gsize) (prev - out->str) : line_start);
-            }
-          p++;
-          continue;
-        }
-      if ((c < 0x20 && c != '\t') || c == 0x7f)
-        {
-          p++;
-          continue;
-        }
-      g_string_append_c (out, (char) c);
-      p++;
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-/* The last TEXT_LIMIT bytes of @text, from a line start when one is near */
-static const char *
-tail_of (const char *text,
-         gsize       len,
-         gsize      *out_len)
-{
-  const char *start;
-  const char *nl;
-
-  if (len <= TEXT_LIMIT)
-    {
-      *out_len = len;
-      return text;
-    }
-  start = text + len - TEXT_LIMIT;
-  if ((nl = memchr (start, '\n', MIN (4096, TEXT_LIMIT))) != NULL)
-    start = nl + 1;
-  while (start < text + len && ((guchar) *start & 0xc0) == 0x80)
-    start++;
-  *out_len = (gsize) (text + len - start);
-  return start;
-}
-
-/* The first TEXT_LIMIT bytes of @text, ending at a character boundary */
-static gsize
-head_length (const char *text,
-             gsize       len)
-{
-  gsize n;
-
-  if (len <= TEXT_LIMIT)
-    return len;
-  n = TEXT_LIMIT;
-  while (n > 0 && ((guchar) text[n] & 0xc0) == 0x80)
-    n--;
-  return n;
 }
 
 static gboolean
@@ -1252,7 +1130,7 @@ add_text_block (GtkWidget  *box,
                 gboolean    monospace)
 {
   gsize len = trim_newlines (text, strlen (text));
-  gsize n = head_length (text, len);
+  gsize n = ocg_utf8_head_length (text, len, TEXT_LIMIT);
 
   if (n < len)
     add_note (box, _("Showing the first 64 KB"));
@@ -1271,7 +1149,7 @@ static void
 on_copy_clicked (OcgTimelineStep *self)
 {
   const char *output = bash_output (part_json (self));
-  g_autofree char *text = output != NULL ? strip_ansi (output, strlen (output)) : g_strdup ("");
+  g_autofree char *text = output != NULL ? ocg_ansi_strip (output, strlen (output)) : g_strdup ("");
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
 }
@@ -1325,8 +1203,8 @@ update_bash (OcgTimelineStep *self,
 
   gtk_label_set_text (GTK_LABEL (self->command_label), line);
 
-  tail = tail_of (output != NULL ? output : "", len, &tail_len);
-  stripped = strip_ansi (tail, tail_len);
+  tail = ocg_utf8_tail (output != NULL ? output : "", len, TEXT_LIMIT, &tail_len);
+  stripped = ocg_ansi_strip (tail, tail_len);
   gtk_widget_set_visible (self->output_note, tail_len < len);
   gtk_widget_set_visible (self->output_block, *stripped != '\0');
   gtk_widget_set_visible (self->copy_button, len > 0);
@@ -1379,7 +1257,7 @@ add_diff (OcgTimelineStep *self,
           const char      *diff)
 {
   gsize len = trim_newlines (diff, strlen (diff));
-  gsize n = head_length (diff, len);
+  gsize n = ocg_utf8_head_length (diff, len, TEXT_LIMIT);
   const char *p = diff;
   const char *end = diff + n;
   GtkWidget *card;

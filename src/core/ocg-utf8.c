@@ -237,3 +237,62 @@ ocg_utf8_make_valid_whatwg (const char *bytes,
 
   return g_string_free (string, FALSE);
 }
+
+/**
+ * ocg_utf8_tail:
+ * @text: UTF-8 text
+ * @len: its length in bytes
+ * @limit: the most bytes wanted
+ * @out_len: (out): the length of the tail
+ *
+ * The last @limit bytes of @text or fewer: from a line start when one is
+ * within the first 4 KB of them, and never from the middle of a character.
+ *
+ * Returns: where the tail starts, in @text
+ */
+const char *
+ocg_utf8_tail (const char *text,
+               gsize       len,
+               gsize       limit,
+               gsize      *out_len)
+{
+  const char *start;
+  const char *nl;
+
+  if (len <= limit)
+    {
+      *out_len = len;
+      return text;
+    }
+  start = text + len - limit;
+  if ((nl = memchr (start, '\n', MIN (4096, limit))) != NULL)
+    start = nl + 1;
+  while (start < text + len && ((guchar) *start & 0xc0) == 0x80)
+    start++;
+  *out_len = (gsize) (text + len - start);
+  return start;
+}
+
+/**
+ * ocg_utf8_head_length:
+ * @text: UTF-8 text
+ * @len: its length in bytes
+ * @limit: the most bytes wanted
+ *
+ * Returns: the length of the first @limit bytes of @text or fewer, ending
+ *   at a character boundary
+ */
+gsize
+ocg_utf8_head_length (const char *text,
+                      gsize       len,
+                      gsize       limit)
+{
+  gsize n;
+
+  if (len <= limit)
+    return len;
+  n = limit;
+  while (n > 0 && ((guchar) text[n] & 0xc0) == 0x80)
+    n--;
+  return n;
+}

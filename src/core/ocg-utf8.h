@@ -21,5 +21,12 @@ char     *ocg_utf8_make_valid_whatwg   (const char *bytes,
 void      ocg_utf8_append_valid_whatwg (GString    *string,
                                         const char *bytes,
                                         gsize       len);
+const char *ocg_utf8_tail              (const char *text,
+                                        gsize       len,
+                                        gsize       limit,
+                                        gsize      *out_len);
+gsize     ocg_utf8_head_length         (const char *text,
+                                        gsize       len,
+                                        gsize       limit);
 
 G_END_DECLS
