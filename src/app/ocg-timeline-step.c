@@ -9,6 +9,7 @@
 
 #include "ocg-ansi.h"
 #include "ocg-json.h"
+#include "ocg-reasoning.h"
 #include "ocg-text.h"
 #include "ocg-timeline.h"
 #include "ocg-timeline-step.h"
@@ -296,118 +297,15 @@ split_path (const char  *root,
 
 /* Reasoning */
 
-static gboolean
-heading_of_line (const char  *line,
-                 gsize        len,
-                 gboolean     complete,
-                 char       **heading)
-{
-  const char *end = line + len;
-  const char *close;
-
-  while (line < end && (*line == ' ' || *line == '\t'))
-    line++;
-
-  if (line < end && *line == '#')
-    {
-      const char *p = line;
-
-      if (!complete)
-        return FALSE;
-      while (p < end && *p == '#')
-        p++;
-      if (p - line > 6 || p >= end || (*p != ' ' && *p != '\t'))
-        return FALSE;
-      while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-      while (end > p && (end[-1] == ' ' || end[-1] == '#' || end[-1] == '\r'))
-        end--;
-      if (end <= p)
-        return FALSE;
-      *heading = g_strndup (p, (gsize) (end - p));
-      return TRUE;
-    }
-
-  if (end - line > 4 && line[0] == '*' && line[1] == '*')
-    {
-      close = g_strstr_len (line + 2, end - line - 2, "**");
-      if (close == NULL || close == line + 2)
-        return FALSE;
-      *heading = g_strndup (line + 2, (gsize) (close - line - 2));
-      g_strstrip (*heading);
-      if (**heading == '\0')
-        {
-          g_clear_pointer (heading, g_free);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* Looks for the first heading in what arrived since the last call */
 static gboolean
 scan_heading (OcgTimelineStep *self,
               const char      *text,
               gsize            len)
 {
-  const char *p;
-  const char *end = text + len;
-
   if (self->heading != NULL)
     return FALSE;
-  if (self->heading_scanned > len)
-    self->heading_scanned = 0;
-
-  for (p = text + self->heading_scanned; p < end;)
-    {
-      const char *nl = memchr (p, '\n', (gsize) (end - p));
-
-      if (nl == NULL)
-        return heading_of_line (p, (gsize) (end - p), FALSE, &self->heading);
-      if (heading_of_line (p, (gsize) (nl - p), TRUE, &self->heading))
-        return TRUE;
-      p = nl + 1;
-      self->heading_scanned = (gsize) (p - text);
-    }
-  return FALSE;
-}
-
-/* The last line or two, without Markdown emphasis, read from the end only */
-static char *
-reasoning_preview (const char *text,
-                   gsize       len)
-{
-  gsize end = len;
-  gsize start;
-  gsize limit;
-  guint lines = 0;
-  GString *out;
-
-  while (end > 0 && g_ascii_isspace (text[end - 1]))
-    end--;
-  limit = end > PREVIEW_LIMIT ? end - PREVIEW_LIMIT : 0;
-  for (start = end; start > limit; start--)
-    if (text[start - 1] == '\n' && ++lines == 2)
-      break;
-  while (start < end && ((guchar) text[start] & 0xc0) == 0x80)
-    start++;
-
-  out = g_string_new (start == limit && limit > 0 ? "…" : NULL);
-  for (gsize i = start; i < end; i++)
-    {
-      if (text[i] == '*' || (text[i] == '#' && (i == start || text[i - 1] == '\n')))
-        continue;
-      if (text[i] == '\n')
-        {
-          if (out->len > 0 && out->str[out->len - 1] != '\n')
-            g_string_append_c (out, '\n');
-          continue;
-        }
-      g_string_append_c (out, text[i]);
-    }
-  return g_string_free (out, FALSE);
+  return ocg_reasoning_find_heading (text, len, &self->heading_scanned, &self->heading);
 }
 
 /* Reading the part */
@@ -792,7 +690,7 @@ update_preview (OcgTimelineStep *self,
                 const char      *text,
                 gsize            len)
 {
-  g_autofree char *preview = reasoning_preview (text, len);
+  g_autofree char *preview = ocg_reasoning_preview (text, len, PREVIEW_LIMIT);
 
   gtk_label_set_text (GTK_LABEL (self->preview_label), preview);
   gtk_widget_set_visible (self->preview_label, !self->expanded && *preview != '\0');
