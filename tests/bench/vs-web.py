@@ -187,20 +187,28 @@ def tree_ticks(root):
     return sum((proc_stat(p) or (0, 0))[1] for p in tree(root))
 
 
+def wait_quiet(cpu_seconds, quiet, least, most, quiet_enough):
+    """Wait (after at least `least` s) until `quiet_enough(cpu, seconds)`
+    holds for the CPU seconds `cpu_seconds()` grew by over the last `quiet`
+    s or more; returns whether it did within `most` s."""
+    start = time.monotonic()
+    time.sleep(least)
+    history = [(time.monotonic(), cpu_seconds())]
+    while time.monotonic() - start < most:
+        time.sleep(0.1)
+        now = (time.monotonic(), cpu_seconds())
+        history.append(now)
+        old = [h for h in history if h[0] <= now[0] - quiet]
+        if old and quiet_enough(now[1] - old[-1][1], now[0] - old[-1][0]):
+            return True
+    return False
+
+
 def settle(root, quiet=1.0, least=2.0, most=20.0):
     """Wait until the tree used less than 20 ms of CPU in `quiet` s (after at
     least `least` s); returns whether it did within `most` s."""
-    start = time.monotonic()
-    time.sleep(least)
-    history = [(time.monotonic(), tree_ticks(root))]
-    while time.monotonic() - start < most:
-        time.sleep(0.1)
-        now = (time.monotonic(), tree_ticks(root))
-        history.append(now)
-        old = [h for h in history if h[0] <= now[0] - quiet]
-        if old and (now[1] - old[-1][1]) / TICK < 0.02:
-            return True
-    return False
+    return wait_quiet(lambda: tree_ticks(root) / TICK, quiet, least, most,
+                      lambda cpu, seconds: cpu < 0.02)
 
 
 def machine_busy():
@@ -216,16 +224,9 @@ def machine_quiet(quiet=1.0, most=15.0):
     of a CPU) for `quiet` s, so that a client opening does not share the
     CPUs with the last one still exiting or with the server's own work;
     logs it when that does not happen within `most` s."""
-    start = time.monotonic()
-    history = [(start, machine_busy())]
-    while time.monotonic() - start < most:
-        time.sleep(0.1)
-        now = (time.monotonic(), machine_busy())
-        history.append(now)
-        old = [h for h in history if h[0] <= now[0] - quiet]
-        if old and (now[1] - old[-1][1]) / (now[0] - old[-1][0]) < 0.1:
-            return
-    log("the machine did not go quiet before a run")
+    if not wait_quiet(machine_busy, quiet, 0, most,
+                      lambda cpu, seconds: cpu / seconds < 0.1):
+        log("the machine did not go quiet before a run")
 
 
 def stop_process(proc):
