@@ -201,6 +201,25 @@ app_test_find_nth_label (GtkWidget  *root,
   return find (root, match_label, text_substring, &nth);
 }
 
+/* The first toplevel window of @type (only a visible one when
+ * @visible_only), or NULL */
+GtkWindow *
+app_test_find_toplevel (GType    type,
+                        gboolean visible_only)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
+          (!visible_only || gtk_widget_get_visible (GTK_WIDGET (window))))
+        return window;
+    }
+  return NULL;
+}
+
 static gboolean
 match_css (GtkWidget     *widget,
            gconstpointer  data)

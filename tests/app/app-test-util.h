@@ -37,6 +37,8 @@ GtkWidget *app_test_find_label    (GtkWidget *root,
 GtkWidget *app_test_find_nth_label (GtkWidget  *root,
                                     const char *text_substring,
                                     guint       nth);
+GtkWindow *app_test_find_toplevel (GType      type,
+                                   gboolean   visible_only);
 GtkWidget *app_test_find_by_css   (GtkWidget *root,
                                    const char *css_class,
                                    guint       nth);

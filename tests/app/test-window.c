@@ -497,16 +497,7 @@ status_page_shown (gpointer data)
 static GtkWindow *
 find_shortcuts_window (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
-        return toplevel;
-    }
-  return NULL;
+  return app_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, FALSE);
 }
 
 static gboolean
