@@ -79,11 +79,25 @@ find_button (GtkWidget  *root,
   return NULL;
 }
 
+/* No page of the window is fading in or out: during a crossfade the page
+ * left stays mapped */
+static gboolean
+transitions_done (gpointer data)
+{
+  GtkWidget *stack;
+
+  for (guint i = 0; (stack = app_test_find_by_type (data, GTK_TYPE_STACK, i)) != NULL; i++)
+    if (gtk_stack_get_transition_running (GTK_STACK (stack)))
+      return FALSE;
+  return TRUE;
+}
+
 /* What an empty project says, which a project that could not be fetched
- * must not */
+ * must not, once the window has settled on its page */
 static void
 assert_no_empty_project (OcgWindow *window)
 {
+  g_assert_true (app_test_wait (transitions_done, window, 10000));
   g_assert_null (shown_label (ocg_window_get_sidebar (window), "No Sessions"));
   g_assert_null (shown_label (GTK_WIDGET (window), "Start the Conversation"));
 }
