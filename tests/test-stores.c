@@ -279,6 +279,172 @@ test_delta_cost_does_not_grow (void)
   g_assert_cmpuint (ocg_record_get_string_length (OCG_RECORD (part), "text"), ==, 1000000);
 }
 
+/* A text of @len bytes, with a U+0000 in the middle when @nul, as JSON */
+static char *
+long_part_json (gsize       len,
+                gboolean    nul,
+                const char *extra)
+{
+  GString *json = g_string_new ("{\"id\":\"prt_1\",\"messageID\":\"msg_1\",\"type\":\"text\",\"text\":\"");
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (nul && i == len / 2)
+        {
+          g_string_append (json, "\\u0000");
+          continue;
+        }
+      g_string_append_c (json, "abcdefghij klmnopqrstuvwxyz"[i % 27]);
+    }
+  g_string_append_printf (json, "\",\"time\":{\"start\":1%s}}", extra);
+  return g_string_free (json, FALSE);
+}
+
+static JsonObject *
+parse_with_nul (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ocg_json_parse (parser, json, strlen (json), &error));
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+on_changed (OcgRecord *record,
+            guint     *count)
+{
+  (*count)++;
+}
+
+static gpointer
+make_part_in_thread (gpointer data)
+{
+  return ocg_record_new (OCG_TYPE_PART, "prt_1", data);
+}
+
+/* A long text is read once and kept outside the record's JSON text: what
+ * the record gives back is the same object, member order included */
+static void
+test_long_text (void)
+{
+  for (guint nul = 0; nul <= 1; nul++)
+    {
+      gsize len = 3 * OCG_RECORD_DETACH_SIZE;
+      g_autofree char *json = long_part_json (len, nul, "");
+      g_autoptr(JsonObject) object = parse_with_nul (json);
+      g_autoptr(OcgStore) store = ocg_store_new ();
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GString) back = g_string_new (NULL);
+      g_autoptr(GString) expected = g_string_new (NULL);
+      g_autofree char *property = NULL;
+      guint changed = 0;
+      const char *text;
+      OcgPart *part;
+
+      part = ocg_store_upsert_part (store, object, NULL);
+      g_signal_connect (part, "notify", G_CALLBACK (on_notify), names);
+      g_signal_connect (part, "changed", G_CALLBACK (on_changed), &changed);
+
+      /* Whole, with the U+0000 */
+      text = ocg_record_get_string (OCG_RECORD (part), "text");
+      g_assert_cmpuint (ocg_record_get_string_length (OCG_RECORD (part), "text"), ==, len);
+      g_assert_true (text[0] == 'a' && text[len - 1] == "abcdefghij klmnopqrstuvwxyz"[(len - 1) % 27]);
+      g_assert_true ((text[len / 2] == '\0') == nul);
+      g_assert_cmpint (ocg_record_holds_nul (OCG_RECORD (part)), ==, nul);
+      g_object_get (part, "text", &property, NULL);
+      g_assert_cmpuint (strlen (property), ==, nul ? len / 2 : len);
+      g_assert_cmpstr (ocg_record_get_string (OCG_RECORD (part), "type"), ==, "text");
+      g_assert_cmpint (ocg_record_get_string_length (OCG_RECORD (part), "time.start"), ==, 0);
+
+      /* The same compact JSON the server's object serializes to */
+      ocg_record_append_json (OCG_RECORD (part), back);
+      ocg_json_append_object (expected, object);
+      g_assert_true (g_string_equal (back, expected));
+      if (!nul)
+        g_assert_cmpuint (strlen (json_object_get_string_member (ocg_record_get_json (OCG_RECORD (part)), "text")), ==, len);
+
+      /* The same object again: nothing changed */
+      {
+        g_autoptr(JsonObject) again = parse_with_nul (json);
+
+        ocg_store_upsert_part (store, again, NULL);
+        g_assert_cmpuint (names->len, ==, 0);
+        g_assert_cmpuint (changed, ==, 0);
+      }
+
+      /* Another member changed: only it is notified */
+      {
+        g_autofree char *ended_json = long_part_json (len, nul, ",\"end\":2");
+        g_autoptr(JsonObject) ended = parse_with_nul (ended_json);
+
+        ocg_store_upsert_part (store, ended, NULL);
+        g_assert_cmpuint (changed, ==, 1);
+        g_assert_cmpuint (names->len, ==, 0); /* time.end of a text part is not declared */
+        g_string_truncate (back, 0);
+        g_string_truncate (expected, 0);
+        ocg_record_append_json (OCG_RECORD (part), back);
+        ocg_json_append_object (expected, ended);
+        g_assert_true (g_string_equal (back, expected));
+      }
+
+      /* Deltas go on growing it */
+      g_assert_true (ocg_store_append_delta (store, "msg_1", "prt_1", "text", "!", 1));
+      g_assert_cmpuint (ocg_record_get_string_length (OCG_RECORD (part), "text"), ==, len + 1);
+      g_assert_true (notified (names, "text"));
+
+      /* A record made in another thread, taken in: the text changed back */
+      {
+        g_autoptr(OcgPart) fresh = NULL;
+        GThread *thread = g_thread_new ("record", make_part_in_thread, object);
+
+        fresh = g_thread_join (thread);
+        g_ptr_array_set_size (names, 0);
+        g_assert_true (ocg_record_take (OCG_RECORD (part), OCG_RECORD (fresh)));
+        g_assert_cmpuint (names->len, ==, 1);
+        g_assert_true (notified (names, "text"));
+        g_assert_cmpuint (ocg_record_get_string_length (OCG_RECORD (part), "text"), ==, len);
+        g_string_truncate (back, 0);
+        ocg_record_append_json (OCG_RECORD (part), back);
+        g_assert_true (g_string_equal (back, expected) == FALSE);
+        g_string_truncate (expected, 0);
+        ocg_json_append_object (expected, object);
+        g_assert_true (g_string_equal (back, expected));
+      }
+    }
+}
+
+/* A text that grew long by deltas, then its final update with the same
+ * text: only what is new is notified */
+static void
+test_long_text_after_deltas (void)
+{
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gsize len = 2 * OCG_RECORD_DETACH_SIZE;
+  g_autofree char *final_json = long_part_json (len, FALSE, ",\"end\":2");
+  g_autoptr(JsonObject) final = parse_with_nul (final_json);
+  const char *text = json_object_get_string_member (final, "text");
+  OcgPart *part;
+  guint changed = 0;
+
+  part = upsert_part (store, "{\"id\":\"prt_1\",\"messageID\":\"msg_1\",\"type\":\"text\",\"text\":\"\",\"time\":{\"start\":1}}");
+  for (gsize i = 0; i < len; i += 1000)
+    ocg_store_append_delta (store, "msg_1", "prt_1", "text", text + i, MIN (1000, len - i));
+  g_signal_connect (part, "notify", G_CALLBACK (on_notify), names);
+  g_signal_connect (part, "changed", G_CALLBACK (on_changed), &changed);
+
+  ocg_store_upsert_part (store, final, NULL);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_false (notified (names, "text"));
+  g_assert_cmpstr (ocg_record_get_string (OCG_RECORD (part), "text"), ==, text);
+
+  /* And once more: nothing */
+  ocg_store_upsert_part (store, final, NULL);
+  g_assert_cmpuint (changed, ==, 1);
+}
+
 static void
 test_removal_cascades (void)
 {
@@ -441,6 +607,8 @@ main (int   argc,
   g_test_add_func ("/stores/delta/appends-in-place", test_delta_appends_in_place);
   g_test_add_func ("/stores/delta/unknown-ids", test_delta_unknown_ids);
   g_test_add_func ("/stores/delta/linear", test_delta_cost_does_not_grow);
+  g_test_add_func ("/stores/long-text", test_long_text);
+  g_test_add_func ("/stores/long-text-after-deltas", test_long_text_after_deltas);
   g_test_add_func ("/stores/removal-cascades", test_removal_cascades);
   g_test_add_func ("/stores/out-of-order-arrival", test_out_of_order_arrival);
   g_test_add_func ("/stores/missing-ids", test_missing_ids_are_errors);

@@ -214,10 +214,31 @@ ocg_record_store_upsert (OcgRecordStore *self,
                          JsonObject     *json,
                          gboolean       *created)
 {
+  return ocg_record_store_upsert_prepared (self, group, id, json, NULL, created);
+}
+
+/**
+ * ocg_record_store_upsert_prepared:
+ * @prepared: (nullable): the record ocg_record_new() made of @json
+ *   beforehand, in another thread say; it goes into the store, or what it
+ *   holds goes into the record already there
+ *
+ * ocg_record_store_upsert() without reading @json again on this thread
+ */
+gpointer
+ocg_record_store_upsert_prepared (OcgRecordStore *self,
+                                  const char     *group,
+                                  const char     *id,
+                                  JsonObject     *json,
+                                  OcgRecord      *prepared,
+                                  gboolean       *created)
+{
   Entry *entry;
 
   g_return_val_if_fail (OCG_IS_RECORD_STORE (self), NULL);
   g_return_val_if_fail (group != NULL && id != NULL && json != NULL, NULL);
+  g_return_val_if_fail (prepared == NULL || (G_OBJECT_TYPE (prepared) == self->record_type &&
+                                             g_strcmp0 (ocg_record_get_id (prepared), id) == 0), NULL);
 
   entry = g_hash_table_lookup (self->by_id, id);
   if (entry != NULL && strcmp (entry->group, group) != 0)
@@ -232,12 +253,15 @@ ocg_record_store_upsert (OcgRecordStore *self,
 
   if (entry != NULL)
     {
-      ocg_record_replace (entry->record, json);
+      if (prepared != NULL)
+        ocg_record_take (entry->record, prepared);
+      else
+        ocg_record_replace (entry->record, json);
       return entry->record;
     }
 
   entry = g_new0 (Entry, 1);
-  entry->record = ocg_record_new (self->record_type, id, json);
+  entry->record = prepared != NULL ? g_object_ref (prepared) : ocg_record_new (self->record_type, id, json);
   entry->group = g_strdup (group);
   g_hash_table_insert (self->by_id, (gpointer) ocg_record_get_id (entry->record), entry);
   {

@@ -25,6 +25,12 @@ gpointer        ocg_record_store_upsert           (OcgRecordStore *self,
                                                    const char     *id,
                                                    JsonObject     *json,
                                                    gboolean       *created);
+gpointer        ocg_record_store_upsert_prepared  (OcgRecordStore *self,
+                                                   const char     *group,
+                                                   const char     *id,
+                                                   JsonObject     *json,
+                                                   OcgRecord      *prepared,
+                                                   gboolean       *created);
 gboolean        ocg_record_store_remove           (OcgRecordStore *self,
                                                    const char     *id);
 OcgIdList      *ocg_record_store_get_list         (OcgRecordStore *self,

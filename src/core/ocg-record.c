@@ -199,6 +199,7 @@ value_length (const GValue *value,
 static GValue *
 read_values (OcgRecord   *self,
              JsonObject  *json,
+             const char  *detached,
              gsize      **lengths)
 {
   GPtrArray *pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
@@ -215,6 +216,8 @@ read_values (OcgRecord   *self,
 
       g_value_init (&values[i], type);
       nul_lengths[i] = 0;
+      if (detached != NULL && strcmp (path, detached) == 0)
+        continue;
       if (type == G_TYPE_STRING)
         {
           const char *str = ocg_json_get_string (json, path);
@@ -248,14 +251,101 @@ read_values (OcgRecord   *self,
 static char *
 serialize (JsonObject *json)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  GString *out = g_string_new (NULL);
+  gsize len;
 
   ocg_json_append_object (out, json);
-  return g_strndup (out->str, out->len);
+  /* Without the room the string grew into */
+  len = out->len;
+  return g_realloc (g_string_free (out, FALSE), len + 1);
 }
 
+/* The top-level string member among @self's declared properties that is
+ * longest, when it is long enough to be kept outside the text; its length
+ * in @len */
+static const char *
+find_long_member (OcgRecord  *self,
+                  JsonObject *json,
+                  gsize      *len)
+{
+  GPtrArray *pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
+  const char *longest = NULL;
+
+  *len = 0;
+  for (guint i = 0; i < pspecs->len; i++)
+    {
+      GParamSpec *pspec = g_ptr_array_index (pspecs, i);
+      const char *path = g_param_spec_get_qdata (pspec, path_quark);
+      JsonNode *node;
+      gsize n;
+
+      if (G_PARAM_SPEC_VALUE_TYPE (pspec) != G_TYPE_STRING || strchr (path, '.') != NULL ||
+          !(node = json_object_get_member (json, path)) ||
+          json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      n = strlen (json_node_get_string (node));
+      if (n >= OCG_RECORD_DETACH_SIZE && n > *len)
+        {
+          longest = path;
+          *len = n;
+        }
+    }
+  return longest;
+}
+
+/* Reads @json into @self, a record that holds nothing yet. A long string
+ * (a 50 MB answer) is kept once: outside the text, as a grown field is,
+ * rather than escaped in the text and copied again as a property's value. */
+static void
+fill (OcgRecord  *self,
+      JsonObject *json)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+  const char *detached;
+  gsize len;
+
+  g_assert (priv->text == NULL && priv->values == NULL && priv->grow == NULL);
+
+  detached = find_long_member (self, json, &len);
+  if (detached != NULL)
+    {
+      g_autoptr(JsonObject) shallow = json_object_new ();
+      const char *str = json_object_get_string_member (json, detached);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *node;
+
+      /* The member stays in its place, empty */
+      json_object_iter_init_ordered (&iter, json);
+      while (json_object_iter_next_ordered (&iter, &name, &node))
+        if (strcmp (name, detached) == 0)
+          json_object_set_string_member (shallow, name, "");
+        else
+          json_object_set_member (shallow, name, json_node_ref (node));
+      set_text (self, serialize (shallow));
+
+      priv->grow_field = g_strdup (detached);
+      if (strstr (str, OCG_JSON_NUL) != NULL)
+        {
+          char *decoded = ocg_json_decode_string (str, &len);
+
+          priv->grow = g_string_new_len (decoded, (gssize) len);
+          g_free (decoded);
+        }
+      else
+        priv->grow = g_string_new_len (str, (gssize) len);
+    }
+  else
+    set_text (self, serialize (json));
+
+  priv->values = read_values (self, json, detached, &priv->lengths);
+}
+
+/* The tree of the text; with the grown field written in when @whole (it
+ * may be long, and most readers ask for another member) */
 static JsonObject *
-ensure_tree (OcgRecord *self)
+ensure_tree (OcgRecord *self,
+             gboolean   whole)
 {
   OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
 
@@ -272,7 +362,7 @@ ensure_tree (OcgRecord *self)
       priv->grow_dirty = priv->grow != NULL;
     }
 
-  if (priv->grow_dirty)
+  if (whole && priv->grow_dirty)
     {
       json_object_set_string_member (priv->tree, priv->grow_field, priv->grow->str);
       priv->grow_dirty = FALSE;
@@ -326,7 +416,8 @@ find_string (OcgRecord  *self,
 
   if (!priv->has_nul)
     {
-      str = ocg_json_get_string (ensure_tree (self), json_path);
+      /* Not the grown field: the tree need not hold it */
+      str = ocg_json_get_string (ensure_tree (self, FALSE), json_path);
       *len = str != NULL ? strlen (str) : 0;
       return str;
     }
@@ -428,6 +519,12 @@ find_pspec_for_path (OcgRecord  *self,
   return NULL;
 }
 
+/**
+ * ocg_record_new:
+ *
+ * A record of @type for @json. It may be made in any thread once @type's
+ * class exists, and handed to ocg_record_take() or a store.
+ */
 gpointer
 ocg_record_new (GType       type,
                 const char *id,
@@ -443,8 +540,7 @@ ocg_record_new (GType       type,
   self = g_object_new (type, NULL);
   priv = ocg_record_get_instance_private (self);
   priv->id = g_strdup (id);
-  set_text (self, serialize (json));
-  priv->values = read_values (self, json, &priv->lengths);
+  fill (self, json);
   return self;
 }
 
@@ -468,7 +564,7 @@ JsonObject *
 ocg_record_get_json (OcgRecord *self)
 {
   g_return_val_if_fail (OCG_IS_RECORD (self), NULL);
-  return ensure_tree (self);
+  return ensure_tree (self, TRUE);
 }
 
 /**
@@ -555,27 +651,134 @@ set_string_value (OcgRecord  *self,
     priv->lengths[index] = str != NULL ? len : 0;
 }
 
-static gboolean
-values_equal (GParamSpec   *pspec,
-              guint         index,
-              const GValue *a,
-              gsize        *a_lengths,
-              const GValue *b,
-              gsize        *b_lengths)
+/* The string the declared property @pspec (at @index) reads, with its
+ * length: the grown field's, when it is that one */
+static const char *
+property_string (OcgRecord  *self,
+                 GParamSpec *pspec,
+                 guint       index,
+                 gsize      *len)
 {
-  const char *sa, *sb;
-  gsize len;
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
 
-  if (G_PARAM_SPEC_VALUE_TYPE (pspec) != G_TYPE_STRING || (a_lengths == NULL && b_lengths == NULL))
-    return g_param_values_cmp (pspec, a, b) == 0;
+  if (priv->grow_field != NULL && strcmp (g_param_spec_get_qdata (pspec, path_quark), priv->grow_field) == 0)
+    {
+      *len = priv->grow->len;
+      return priv->grow->str;
+    }
+  *len = value_length (&priv->values[index], priv->lengths, index);
+  return g_value_get_string (&priv->values[index]);
+}
+
+static gboolean
+property_equal (OcgRecord  *a,
+                OcgRecord  *b,
+                GParamSpec *pspec,
+                guint       index)
+{
+  OcgRecordPrivate *pa = ocg_record_get_instance_private (a);
+  OcgRecordPrivate *pb = ocg_record_get_instance_private (b);
+  const char *sa, *sb;
+  gsize la, lb;
+
+  if (G_PARAM_SPEC_VALUE_TYPE (pspec) != G_TYPE_STRING)
+    return g_param_values_cmp (pspec, &pa->values[index], &pb->values[index]) == 0;
 
   /* With the NUL bytes they may hold */
-  sa = g_value_get_string (a);
-  sb = g_value_get_string (b);
+  sa = property_string (a, pspec, index, &la);
+  sb = property_string (b, pspec, index, &lb);
   if (sa == NULL || sb == NULL)
     return sa == sb;
-  len = value_length (a, a_lengths, index);
-  return len == value_length (b, b_lengths, index) && memcmp (sa, sb, len) == 0;
+  return la == lb && memcmp (sa, sb, la) == 0;
+}
+
+/* Whether @a and @b hold the same object; without writing a long grown
+ * field into a copy of the text when both keep it outside */
+static gboolean
+same_object (OcgRecord *a,
+             OcgRecord *b)
+{
+  OcgRecordPrivate *pa = ocg_record_get_instance_private (a);
+  OcgRecordPrivate *pb = ocg_record_get_instance_private (b);
+  g_autoptr(GString) ta = NULL;
+  g_autoptr(GString) tb = NULL;
+
+  if (pa->grow == NULL && pb->grow == NULL)
+    return strcmp (pa->text, pb->text) == 0;
+
+  if (pa->grow != NULL && pb->grow != NULL && strcmp (pa->grow_field, pb->grow_field) == 0)
+    {
+      gsize la = strlen (pa->text), lb = strlen (pb->text);
+      gsize as, ae, bs, be;
+
+      if (!g_string_equal (pa->grow, pb->grow))
+        return FALSE;
+      /* The texts, but for the grown member's value */
+      if (ocg_json_text_find_member (pa->text, la, pa->grow_field, &as, &ae) &&
+          ocg_json_text_find_member (pb->text, lb, pb->grow_field, &bs, &be))
+        return as == bs && memcmp (pa->text, pb->text, as) == 0 &&
+               la - ae == lb - be && memcmp (pa->text + ae, pb->text + be, la - ae) == 0;
+    }
+
+  ta = g_string_new (NULL);
+  tb = g_string_new (NULL);
+  ocg_record_append_json (a, ta);
+  ocg_record_append_json (b, tb);
+  return g_string_equal (ta, tb);
+}
+
+/* Moves what @fresh holds into @self and notifies the properties whose
+ * values changed. @json is the object @fresh was read from, if at hand. */
+static gboolean
+take_from (OcgRecord  *self,
+           OcgRecord  *fresh,
+           JsonObject *json)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+  OcgRecordPrivate *fpriv = ocg_record_get_instance_private (fresh);
+  GPtrArray *pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
+  gboolean changed = FALSE;
+
+  if (same_object (self, fresh))
+    return FALSE;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 0; i < pspecs->len; i++)
+    {
+      GParamSpec *pspec = g_ptr_array_index (pspecs, i);
+
+      if (!property_equal (self, fresh, pspec, i))
+        {
+          g_object_notify_by_pspec (G_OBJECT (self), pspec);
+          changed = TRUE;
+        }
+    }
+
+  clear_values (self);
+  drop_grow (self);
+  priv->values = g_steal_pointer (&fpriv->values);
+  priv->lengths = g_steal_pointer (&fpriv->lengths);
+  priv->grow_field = g_steal_pointer (&fpriv->grow_field);
+  priv->grow = g_steal_pointer (&fpriv->grow);
+  g_free (priv->text);
+  priv->text = g_steal_pointer (&fpriv->text);
+  priv->has_nul = fpriv->has_nul;
+  if (priv->exact != NULL)
+    g_hash_table_remove_all (priv->exact);
+
+  /* A record read in full stays readable without parsing again, unless
+   * @json holds a U+0000 the way ocg_json_parse() writes it */
+  if (priv->tree != NULL)
+    {
+      json_object_unref (priv->tree);
+      priv->tree = json != NULL && !ocg_record_holds_nul (self) ? json_object_ref (json) : NULL;
+    }
+  priv->grow_dirty = FALSE;
+
+  g_object_thaw_notify (G_OBJECT (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+
+  return changed;
 }
 
 /* Replaces the object and notifies the properties that changed. Returns
@@ -584,60 +787,33 @@ gboolean
 ocg_record_replace (OcgRecord  *self,
                     JsonObject *json)
 {
-  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
-  GPtrArray *pspecs;
-  GValue *values;
-  gsize *lengths;
-  g_autofree char *text = NULL;
-  gboolean changed = FALSE;
+  g_autoptr(OcgRecord) fresh = NULL;
 
   g_return_val_if_fail (OCG_IS_RECORD (self), FALSE);
   g_return_val_if_fail (json != NULL, FALSE);
 
-  text = serialize (json);
-  if (priv->grow == NULL && strcmp (text, priv->text) == 0)
-    return FALSE;
+  fresh = g_object_new (G_OBJECT_TYPE (self), NULL);
+  fill (fresh, json);
+  return take_from (self, fresh, json);
+}
 
-  pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
-  values = read_values (self, json, &lengths);
+/**
+ * ocg_record_take:
+ * @fresh: a record of the same type and id, made with ocg_record_new()
+ *   (in any thread): what it holds moves to @self, and it is left empty
+ *
+ * ocg_record_replace() with an object read beforehand: the main thread
+ * only compares and notifies. Returns whether a property changed.
+ */
+gboolean
+ocg_record_take (OcgRecord *self,
+                 OcgRecord *fresh)
+{
+  g_return_val_if_fail (OCG_IS_RECORD (self), FALSE);
+  g_return_val_if_fail (OCG_IS_RECORD (fresh) && G_OBJECT_TYPE (fresh) == G_OBJECT_TYPE (self), FALSE);
+  g_return_val_if_fail (g_strcmp0 (ocg_record_get_id (self), ocg_record_get_id (fresh)) == 0, FALSE);
 
-  /* What the properties read before, the grown field included */
-  if (priv->grow != NULL)
-    {
-      guint index;
-
-      if (find_pspec_for_path (self, priv->grow_field, &index) != NULL)
-        set_string_value (self, index, priv->grow->str, priv->grow->len);
-    }
-
-  g_object_freeze_notify (G_OBJECT (self));
-  for (guint i = 0; i < pspecs->len; i++)
-    {
-      GParamSpec *pspec = g_ptr_array_index (pspecs, i);
-
-      if (!values_equal (pspec, i, &priv->values[i], priv->lengths, &values[i], lengths))
-        {
-          g_object_notify_by_pspec (G_OBJECT (self), pspec);
-          changed = TRUE;
-        }
-    }
-
-  clear_values (self);
-  priv->values = values;
-  priv->lengths = lengths;
-  drop_grow (self);
-  set_text (self, g_steal_pointer (&text));
-  /* A record read in full stays readable without parsing again, unless
-   * @json holds a U+0000 the way ocg_json_parse() writes it */
-  if (priv->tree != NULL)
-    {
-      json_object_unref (priv->tree);
-      priv->tree = priv->has_nul ? NULL : json_object_ref (json);
-    }
-  g_object_thaw_notify (G_OBJECT (self));
-  g_signal_emit (self, signals[CHANGED], 0);
-
-  return changed;
+  return take_from (self, fresh, NULL);
 }
 
 /* Writes the grown field into the text and stops growing it */
@@ -657,7 +833,7 @@ fold_grow (OcgRecord *self)
   if (find_pspec_for_path (self, priv->grow_field, &index) != NULL)
     set_string_value (self, index, priv->grow->str, priv->grow->len);
   if (priv->tree != NULL)
-    ensure_tree (self);
+    ensure_tree (self, TRUE);
   drop_grow (self);
 }
 

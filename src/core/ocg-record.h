@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* A declared top-level string this long is kept once, outside the text */
+#define OCG_RECORD_DETACH_SIZE (64 * 1024)
+
 #define OCG_TYPE_RECORD (ocg_record_get_type ())
 G_DECLARE_DERIVABLE_TYPE (OcgRecord, ocg_record, OCG, RECORD, GObject)
 
@@ -40,6 +43,8 @@ void        ocg_record_append_json                 (OcgRecord    *self,
                                                     GString      *out);
 gboolean    ocg_record_replace                     (OcgRecord    *self,
                                                     JsonObject   *json);
+gboolean    ocg_record_take                        (OcgRecord    *self,
+                                                    OcgRecord    *fresh);
 void        ocg_record_append                      (OcgRecord    *self,
                                                     const char   *field,
                                                     const char   *delta,

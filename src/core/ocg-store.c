@@ -311,6 +311,17 @@ ocg_store_upsert_message (OcgStore    *self,
                           JsonObject  *info,
                           GError     **error)
 {
+  return ocg_store_upsert_message_prepared (self, info, NULL, error);
+}
+
+/* ocg_store_upsert_message() with the record ocg_record_new() made of
+ * @info beforehand (see ocg_record_store_upsert_prepared()) */
+OcgMessage *
+ocg_store_upsert_message_prepared (OcgStore    *self,
+                                   JsonObject  *info,
+                                   OcgMessage  *prepared,
+                                   GError     **error)
+{
   const char *id;
   const char *session_id;
 
@@ -320,7 +331,7 @@ ocg_store_upsert_message (OcgStore    *self,
       !(session_id = require_string (info, "sessionID", "message", error)))
     return NULL;
 
-  return ocg_record_store_upsert (self->messages, session_id, id, info, NULL);
+  return ocg_record_store_upsert_prepared (self->messages, session_id, id, info, OCG_RECORD (prepared), NULL);
 }
 
 gboolean
@@ -342,6 +353,17 @@ ocg_store_upsert_part (OcgStore    *self,
                        JsonObject  *part,
                        GError     **error)
 {
+  return ocg_store_upsert_part_prepared (self, part, NULL, error);
+}
+
+/* ocg_store_upsert_part() with the record ocg_record_new() made of @part
+ * beforehand */
+OcgPart *
+ocg_store_upsert_part_prepared (OcgStore    *self,
+                                JsonObject  *part,
+                                OcgPart     *prepared,
+                                GError     **error)
+{
   const char *id;
   const char *message_id;
 
@@ -351,7 +373,7 @@ ocg_store_upsert_part (OcgStore    *self,
       !(message_id = require_string (part, "messageID", "part", error)))
     return NULL;
 
-  return ocg_record_store_upsert (self->parts, message_id, id, part, NULL);
+  return ocg_record_store_upsert_prepared (self->parts, message_id, id, part, OCG_RECORD (prepared), NULL);
 }
 
 gboolean

@@ -54,11 +54,19 @@ gboolean        ocg_store_remove_session     (OcgStore       *self,
 OcgMessage     *ocg_store_upsert_message     (OcgStore       *self,
                                               JsonObject     *info,
                                               GError        **error);
+OcgMessage     *ocg_store_upsert_message_prepared (OcgStore    *self,
+                                                   JsonObject  *info,
+                                                   OcgMessage  *prepared,
+                                                   GError     **error);
 gboolean        ocg_store_remove_message     (OcgStore       *self,
                                               const char     *message_id);
 OcgPart        *ocg_store_upsert_part        (OcgStore       *self,
                                               JsonObject     *part,
                                               GError        **error);
+OcgPart        *ocg_store_upsert_part_prepared (OcgStore    *self,
+                                                JsonObject  *part,
+                                                OcgPart     *prepared,
+                                                GError     **error);
 gboolean        ocg_store_remove_part        (OcgStore       *self,
                                               const char     *part_id);
 gboolean        ocg_store_append_delta       (OcgStore       *self,

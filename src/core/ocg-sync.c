@@ -920,18 +920,26 @@ on_todo_fetched (GObject      *source,
 /* Whether a part only grown by deltas is ahead of the snapshot's @part */
 static gboolean
 part_is_ahead (OcgSync    *self,
-               JsonObject *part)
+               JsonObject *part,
+               OcgPart    *prepared)
 {
   OcgPart *current = ocg_store_lookup_part (self->store, ocg_json_get_string (part, "id"));
   const char *snapshot_text = ocg_json_get_string (part, "text");
-  g_autofree char *snapshot = NULL;
+  g_autofree char *decoded = NULL;
+  const char *snapshot;
   const char *text;
   gsize snapshot_len, len;
 
   if (current == NULL || snapshot_text == NULL)
     return FALSE;
   /* Whole strings, U+0000 included */
-  snapshot = ocg_json_decode_string (snapshot_text, &snapshot_len);
+  if (prepared != NULL)
+    {
+      snapshot = ocg_record_get_string (OCG_RECORD (prepared), "text");
+      snapshot_len = ocg_record_get_string_length (OCG_RECORD (prepared), "text");
+    }
+  else
+    snapshot = decoded = ocg_json_decode_string (snapshot_text, &snapshot_len);
   text = ocg_record_get_string (OCG_RECORD (current), "text");
   len = ocg_record_get_string_length (OCG_RECORD (current), "text");
   return text != NULL && len >= snapshot_len && memcmp (text, snapshot, snapshot_len) == 0;
@@ -945,6 +953,7 @@ typedef struct
   GPtrArray *pages;
   guint      limit;   /* 0: every page */
   gboolean   older;   /* a page of older history */
+  char      *cursor;  /* of the next older page, from the last answer */
 } MessagesFetch;
 
 /* How far back a tracked session's messages go (the app loads the newest
@@ -988,6 +997,7 @@ static void
 apply_messages (OcgSync    *self,
                 Fetch      *fetch,
                 GPtrArray  *pages,
+                GHashTable *prepared,
                 gboolean    remove_missing,
                 const char *keep_before)
 {
@@ -1023,7 +1033,7 @@ apply_messages (OcgSync    *self,
         case TOUCH_DELETED:
           continue;
         case TOUCH_NONE:
-          ocg_store_upsert_message (self->store, info, NULL);
+          ocg_store_upsert_message_prepared (self->store, info, g_hash_table_lookup (prepared, info), NULL);
           break;
         case TOUCH_FULL:
         case TOUCH_DELTA:
@@ -1038,6 +1048,7 @@ apply_messages (OcgSync    *self,
         {
           JsonNode *part_node = json_array_get_element (parts, j);
           JsonObject *part;
+          OcgPart *ready;
           const char *part_id;
           Touch t;
 
@@ -1045,9 +1056,10 @@ apply_messages (OcgSync    *self,
               !(part_id = ocg_json_get_string ((part = json_node_get_object (part_node)), "id")))
             continue;
           g_hash_table_add (seen_parts, g_strdup (part_id));
+          ready = g_hash_table_lookup (prepared, part);
           t = touched_since (self, part_id, fetch->since);
-          if (t == TOUCH_NONE || (t == TOUCH_DELTA && !part_is_ahead (self, part)))
-            ocg_store_upsert_part (self->store, part, NULL);
+          if (t == TOUCH_NONE || (t == TOUCH_DELTA && !part_is_ahead (self, part, ready)))
+            ocg_store_upsert_part_prepared (self->store, part, ready, NULL);
         }
 
       ocg_id_list_thaw (OCG_ID_LIST (current_parts));
@@ -1068,6 +1080,105 @@ apply_messages (OcgSync    *self,
     ocg_store_remove_message (self->store, g_ptr_array_index (gone, i));
 }
 
+/* Reading a page into records takes a while for a long one (a 50 MB
+ * answer): a worker thread makes the records of every message and part,
+ * keyed by their JSON objects, and the main thread only puts them in */
+static void
+prepare_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GPtrArray *pages = task_data;
+  GHashTable *prepared = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+
+  for (guint page = 0; page < pages->len; page++)
+  for (guint i = 0; i < json_array_get_length (g_ptr_array_index (pages, page)); i++)
+    {
+      JsonNode *element = json_array_get_element (g_ptr_array_index (pages, page), i);
+      JsonObject *entry, *info;
+      JsonArray *parts;
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      entry = json_node_get_object (element);
+      if ((info = ocg_json_get_object (entry, "info")) && (id = ocg_json_get_string (info, "id")))
+        g_hash_table_insert (prepared, info, ocg_record_new (OCG_TYPE_MESSAGE, id, info));
+
+      parts = ocg_json_get_array (entry, "parts");
+      for (guint j = 0; parts != NULL && j < json_array_get_length (parts); j++)
+        {
+          JsonNode *node = json_array_get_element (parts, j);
+          JsonObject *part;
+
+          if (JSON_NODE_HOLDS_OBJECT (node) &&
+              (id = ocg_json_get_string ((part = json_node_get_object (node)), "id")))
+            g_hash_table_insert (prepared, part, ocg_record_new (OCG_TYPE_PART, id, part));
+        }
+    }
+  g_task_return_pointer (task, prepared, (GDestroyNotify) g_hash_table_unref);
+}
+
+static void
+messages_fetch_free (MessagesFetch *mf)
+{
+  OcgSync *self = mf->fetch->self;
+  History *history;
+
+  if (!mf->older && (history = g_hash_table_lookup (self->history, mf->fetch->session_id)) != NULL)
+    history->fetching = FALSE;
+
+  g_ptr_array_unref (mf->pages);
+  g_free (mf->cursor);
+  fetch_done (mf->fetch);
+  g_free (mf);
+}
+
+static void
+on_messages_prepared (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  MessagesFetch *mf = user_data;
+  Fetch *fetch = mf->fetch;
+  OcgSync *self = fetch->self;
+  g_autoptr(GHashTable) prepared = g_task_propagate_pointer (G_TASK (result), NULL);
+  JsonArray *page = g_ptr_array_index (mf->pages, mf->pages->len - 1);
+  gboolean more = mf->cursor != NULL && *mf->cursor != '\0' && json_array_get_length (page) > 0;
+  History *history;
+
+  if (g_hash_table_contains (self->tracked, fetch->session_id))
+    {
+      const char *first = NULL;
+
+      if (more)
+        first = ocg_json_get_string (json_array_get_object_element (page, 0), "info.id");
+      apply_messages (self, fetch, mf->pages, prepared, !mf->older, more ? first : NULL);
+      if (!mf->older && !history_for (self, fetch->session_id)->loaded)
+        {
+          history_for (self, fetch->session_id)->loaded = TRUE;
+          g_signal_emit (self, signals[MESSAGES_LOADED], 0, fetch->session_id);
+        }
+
+      if (mf->limit > 0)
+        {
+          history = history_for (self, fetch->session_id);
+
+          /* A refetch of the newest messages says nothing of older ones */
+          if (mf->older || history->cursor == NULL || !more)
+            {
+              g_free (history->cursor);
+              history->cursor = more ? g_strdup (mf->cursor) : NULL;
+            }
+          if (mf->older)
+            history->loading = FALSE;
+        }
+    }
+
+  messages_fetch_free (mf);
+}
+
 static void
 on_messages_fetched (GObject      *source,
                      GAsyncResult *result,
@@ -1076,7 +1187,6 @@ on_messages_fetched (GObject      *source,
   MessagesFetch *mf = user_data;
   Fetch *fetch = mf->fetch;
   OcgSync *self = fetch->self;
-  History *history;
   g_autofree char *cursor = NULL;
   g_autoptr(JsonNode) node = fetch_finish (fetch, result, "messages", &cursor);
 
@@ -1084,6 +1194,7 @@ on_messages_fetched (GObject      *source,
     {
       JsonArray *page = json_node_get_array (node);
       gboolean more = cursor != NULL && *cursor != '\0' && json_array_get_length (page) > 0;
+      g_autoptr(GTask) task = NULL;
 
       g_ptr_array_add (mf->pages, json_array_ref (page));
       if (more && mf->limit == 0 && g_hash_table_contains (self->tracked, fetch->session_id))
@@ -1094,30 +1205,14 @@ on_messages_fetched (GObject      *source,
         }
       if (g_hash_table_contains (self->tracked, fetch->session_id))
         {
-          const char *first = NULL;
-
-          if (more && json_array_get_length (page) > 0)
-            first = ocg_json_get_string (json_array_get_object_element (page, 0), "info.id");
-          apply_messages (self, fetch, mf->pages, !mf->older, more ? first : NULL);
-          if (!mf->older && !history_for (self, fetch->session_id)->loaded)
-            {
-              history_for (self, fetch->session_id)->loaded = TRUE;
-              g_signal_emit (self, signals[MESSAGES_LOADED], 0, fetch->session_id);
-            }
-
-          if (mf->limit > 0)
-            {
-              history = history_for (self, fetch->session_id);
-
-              /* A refetch of the newest messages says nothing of older ones */
-              if (mf->older || history->cursor == NULL || !more)
-                {
-                  g_free (history->cursor);
-                  history->cursor = more ? g_strdup (cursor) : NULL;
-                }
-              if (mf->older)
-                history->loading = FALSE;
-            }
+          /* The pages stay untouched on this thread until the records are
+           * made */
+          mf->cursor = g_steal_pointer (&cursor);
+          task = g_task_new (NULL, NULL, on_messages_prepared, mf);
+          g_task_set_source_tag (task, on_messages_fetched);
+          g_task_set_task_data (task, g_ptr_array_ref (mf->pages), (GDestroyNotify) g_ptr_array_unref);
+          g_task_run_in_thread (task, prepare_in_thread);
+          return;
         }
     }
   else if (mf->older)
@@ -1133,12 +1228,7 @@ on_messages_fetched (GObject      *source,
                      fetch->error != NULL ? fetch->error : unreadable);
     }
 
-  if (!mf->older && (history = g_hash_table_lookup (self->history, fetch->session_id)) != NULL)
-    history->fetching = FALSE;
-
-  g_ptr_array_unref (mf->pages);
-  g_free (mf);
-  fetch_done (fetch);
+  messages_fetch_free (mf);
 }
 
 static void

@@ -242,30 +242,55 @@ def stream_answer(streams, text, rate, stop):
     send_event(streams, {"type": "session.status", "properties": {"sessionID": SES, "status": {"type": "idle"}}})
 
 
-class Pinger(threading.Thread):
-    """Calls the app every 50 ms; keeps the longest answer time."""
+def ping_forever():
+    """The pinger's own process (`stalls.py --ping`): calls the app every
+    50 ms until its standard input closes, then prints each call's start
+    (monotonic) and duration as JSON. Out of the benchmark's process, so the
+    scripted server's work (serializing a 50 MB answer holds Python's lock)
+    never counts as the app's stall."""
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    done = threading.Event()
+    calls = []
+    answered = 0
 
-    def __init__(self, bus):
-        super().__init__(daemon=True)
-        self.bus = bus
+    def wait_for_eof():
+        sys.stdin.read()
+        done.set()
+
+    threading.Thread(target=wait_for_eof, daemon=True).start()
+    while not done.is_set():
+        start = time.monotonic()
+        try:
+            bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "List", None,
+                          GLib.VariantType("(as)"), Gio.DBusCallFlags.NONE, 600000, None)
+            answered += 1
+        except GLib.Error:
+            pass
+        took = time.monotonic() - start
+        calls.append((start, took))
+        done.wait(max(0, 0.05 - took))
+    json.dump({"answered": answered, "calls": calls}, sys.stdout)
+
+
+class Pinger:
+    """Runs the pinger's process; keeps the longest answer time."""
+
+    def __init__(self):
+        self.proc = None
         self.worst = 0.0
         self.answered = 0
-        self.stop = threading.Event()
         self.calls = []
 
-    def run(self):
-        while not self.stop.is_set():
-            start = time.monotonic()
-            try:
-                self.bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "List", None,
-                                   GLib.VariantType("(as)"), Gio.DBusCallFlags.NONE, 600000, None)
-                self.answered += 1
-            except GLib.Error:
-                pass
-            took = time.monotonic() - start
-            self.worst = max(self.worst, took)
-            self.calls.append((start, took))
-            self.stop.wait(max(0, 0.05 - took))
+    def start(self):
+        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--ping"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def finish(self):
+        out, _ = self.proc.communicate(b"", timeout=660)
+        result = json.loads(out)
+        self.answered = result["answered"]
+        self.calls = [tuple(c) for c in result["calls"]]
+        self.worst = max((c[1] for c in self.calls), default=0.0)
 
 
 def peak_rss_mb(pid):
@@ -300,7 +325,7 @@ def run_case(name, app, seconds):
             time.sleep(0.1)
     # The window is up and idle: from now on every stall counts
     time.sleep(1)
-    pinger = Pinger(bus)
+    pinger = Pinger()
     pinger.start()
     stop = threading.Event()
     streamer = None
@@ -320,8 +345,7 @@ def run_case(name, app, seconds):
         # What the window showed (ImageMagick's import, when installed)
         subprocess.run(["import", "-window", "root", os.path.join(SCREENSHOTS, name + ".png")],
                        check=False)
-    pinger.stop.set()
-    pinger.join()
+    pinger.finish()
     stop.set()
     rss = peak_rss_mb(proc.pid)
     alive = proc.poll() is None
@@ -349,7 +373,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=5, help="how long to watch after the case arrived")
     parser.add_argument("--screenshots", metavar="DIR", help="save a picture of the screen after each case")
     parser.add_argument("--verbose", action="store_true", help="say when the longest stalls came")
+    parser.add_argument("--ping", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.ping:
+        ping_forever()
+        return
     global VERBOSE, SCREENSHOTS
     VERBOSE = args.verbose
     SCREENSHOTS = args.screenshots
