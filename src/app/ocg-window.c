@@ -54,6 +54,7 @@ struct _OcgWindow
   GtkWidget            *banner_label;
   GtkWidget            *banner_button;
   GtkStack             *content_stack;
+  gint64                page_since;    /* when its page last changed */
   AdwStatusPage        *status_page;
   GtkWidget            *status_button;
   GtkWidget            *chat_box;
@@ -192,10 +193,31 @@ on_sessions_changed (GListModel *sessions,
     follow_session (self, session);
 }
 
+/* A page that was up for less than this goes without a fade */
+#define PAGE_FLASH_US (400 * G_TIME_SPAN_MILLISECOND)
+
+/* Shows the content page @name. A page shown only a moment ago (the
+ * status while the first connection is made, say) is left at once: a
+ * crossfade would show it longer than it was up, and costs full-window
+ * frames while a session is being opened. */
+static void
+show_page (OcgWindow  *self,
+           const char *name)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), name) == 0)
+    return;
+  gtk_stack_set_visible_child_full (self->content_stack, name,
+                                    now - self->page_since < PAGE_FLASH_US ? GTK_STACK_TRANSITION_TYPE_NONE
+                                                                          : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  self->page_since = now;
+}
+
 static void
 show_content (OcgWindow *self)
 {
-  gtk_stack_set_visible_child_name (self->content_stack, "chat");
+  show_page (self, "chat");
 }
 
 static void
@@ -656,7 +678,7 @@ show_unreachable_page (OcgWindow          *self,
       gtk_widget_remove_css_class (self->unreachable_preferences, "suggested-action");
     }
 
-  gtk_stack_set_visible_child_name (self->content_stack, "unreachable");
+  show_page (self, "unreachable");
   return TRUE;
 }
 
@@ -818,7 +840,7 @@ update_connection (OcgWindow *self)
       gtk_button_set_use_underline (GTK_BUTTON (self->status_button), TRUE);
       ocg_a11y_fix_mnemonic (self->status_button);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->status_button), "win.retry-connection");
-      gtk_stack_set_visible_child_name (self->content_stack, "status");
+      show_page (self, "status");
     }
   else
     show_content (self);
@@ -1385,6 +1407,7 @@ ocg_window_init (OcgWindow *self)
   self->was_busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
   fix_mnemonics (GTK_WIDGET (self));
+  self->page_since = g_get_monotonic_time ();
 }
 
 OcgWindow *

@@ -751,7 +751,9 @@ on_sessions_fetched (GObject      *source,
             g_hash_table_add (self->tracked,
                               g_strdup (ocg_record_get_id (ocg_id_list_peek (OCG_ID_LIST (sessions), i))));
         }
-      if (sf->kind == SESSIONS_WINDOW)
+      /* The monitor follows every session the list names; the app's
+       * followed sessions were asked for with it (see refetch()) */
+      if (sf->kind == SESSIONS_WINDOW && self->mirror_all)
         {
           g_hash_table_iter_init (&iter, self->tracked);
           while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
@@ -1260,6 +1262,17 @@ refetch (OcgSync *self)
 
   self->loading_more = FALSE;
   fetch_sessions (self, SESSIONS_WINDOW);
+  /* The sessions the app follows are known already: their messages are
+   * asked for at once, not a round trip later */
+  if (!self->mirror_all)
+    {
+      GHashTableIter iter;
+      const char *id;
+
+      g_hash_table_iter_init (&iter, self->tracked);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+        fetch_session_data (self, id);
+    }
   ocg_client_session_status_async (self->client, self->cancellable,
                                    on_status_fetched, fetch_new (self, NULL));
   ocg_client_list_permissions_async (self->client, self->cancellable,
