@@ -18,6 +18,7 @@
 #include "ocg-ids.h"
 #include "ocg-json.h"
 #include "ocg-prompt-dock.h"
+#include "ocg-session-page.h"
 #include "ocg-sidebar.h"
 #include "ocg-text.h"
 #include "ocg-window.h"
@@ -28,13 +29,9 @@ struct _OcgWindow
 
   OcgConnection        *connection;
   OcgStore             *store;
-  char                 *session_id;
-  OcgSession           *session;       /* followed for busy and title */
-  GHashTable           *pending_texts; /* message id -> text, until the send succeeds */
   GHashTable           *was_busy;      /* session ids that were busy, for notifications */
   GSettings            *settings;      /* NULL without an installed schema */
   guint                 countdown_id;
-  OcgSync              *watched_sync;  /* whose "messages-loaded" we follow (weak) */
 
   /* Template widgets */
   AdwLeaflet           *leaflet;
@@ -66,9 +63,8 @@ struct _OcgWindow
 
   /* Made in code: they need the store */
   GtkWidget            *sidebar;
-  GtkWidget            *chat_view;
-  GtkWidget            *prompt_dock;
-  GtkWidget            *composer;
+  OcgSessionPage       *page;          /* the open session */
+  GSignalGroup         *page_signals;
 };
 
 G_DEFINE_FINAL_TYPE (OcgWindow, ocg_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -79,7 +75,7 @@ static void
 toast (OcgWindow  *self,
        const char *message)
 {
-  /* libadwaita 1.2 has no toast overlay here; the banner shows failures */
+  /* Failures show in the banner, with the connection's */
   gtk_label_set_text (GTK_LABEL (self->banner_label), message);
   gtk_widget_set_visible (self->banner_button, FALSE);
   gtk_revealer_set_reveal_child (self->banner, TRUE);
@@ -96,7 +92,6 @@ project_name (OcgWindow *self)
 static void
 update_title (OcgWindow *self)
 {
-  g_autofree char *title = self->session != NULL ? ocg_text_record_string (OCG_RECORD (self->session), "title") : NULL;
   g_autofree char *base = NULL;
   const char *project = project_name (self);
 
@@ -105,7 +100,7 @@ update_title (OcgWindow *self)
   else
     base = g_strdup (project);
 
-  adw_window_title_set_title (self->window_title, title != NULL && *title ? title : _("New Session"));
+  adw_window_title_set_title (self->window_title, ocg_session_page_get_title (self->page));
   adw_window_title_set_subtitle (self->window_title, base != NULL ? base : "");
   adw_window_title_set_subtitle (self->sidebar_title, base != NULL ? base : "");
   {
@@ -117,80 +112,10 @@ update_title (OcgWindow *self)
   }
 }
 
-static gboolean
-is_connected (OcgWindow *self)
+static const char *
+session_id (OcgWindow *self)
 {
-  return ocg_connection_get_state (self->connection) == OCG_CONNECTION_CONNECTED;
-}
-
-static void
-update_composer (OcgWindow *self)
-{
-  OcgComposer *composer = OCG_COMPOSER (self->composer);
-  const char *reason = NULL;
-
-  switch (ocg_connection_get_state (self->connection))
-    {
-    case OCG_CONNECTION_CONNECTED:
-      break;
-    case OCG_CONNECTION_RECONNECTING:
-      reason = _("Not connected: messages can be sent again once the connection is back");
-      break;
-    case OCG_CONNECTION_STARTING_SERVER:
-    case OCG_CONNECTION_CONNECTING:
-    case OCG_CONNECTION_IDLE:
-      reason = _("Connecting to the server…");
-      break;
-    case OCG_CONNECTION_FAILED:
-    case OCG_CONNECTION_SERVER_MISSING:
-    default:
-      reason = _("Not connected to a server");
-      break;
-    }
-  ocg_composer_set_disabled_reason (composer, reason);
-  ocg_composer_set_busy (composer, self->session != NULL &&
-                                   g_strcmp0 (ocg_session_get_status (self->session), "idle") != 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", ocg_composer_get_busy (composer));
-}
-
-static void
-on_session_notify (OcgSession *session,
-                   GParamSpec *pspec,
-                   OcgWindow  *self)
-{
-  update_title (self);
-  update_composer (self);
-}
-
-static void
-follow_session (OcgWindow  *self,
-                OcgSession *session)
-{
-  if (self->session == session)
-    return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session != NULL)
-    g_signal_connect (session, "notify", G_CALLBACK (on_session_notify), self);
-  update_title (self);
-  update_composer (self);
-}
-
-static void
-on_sessions_changed (GListModel *sessions,
-                     guint       position,
-                     guint       removed,
-                     guint       added,
-                     OcgWindow  *self)
-{
-  OcgSession *session = self->session_id != NULL ? ocg_store_lookup_session (self->store, self->session_id) : NULL;
-
-  /* The open session was deleted (here or elsewhere) */
-  if (self->session != NULL && session == NULL)
-    ocg_window_open_session (self, NULL);
-  else
-    follow_session (self, session);
+  return ocg_session_page_get_session (self->page);
 }
 
 /* A page that was up for less than this goes without a fade */
@@ -220,100 +145,35 @@ show_content (OcgWindow *self)
   show_page (self, "chat");
 }
 
+/* The page's session changed: what the window shows of it follows */
 static void
-on_messages_loaded (OcgSync    *sync,
-                    const char *session_id,
-                    OcgWindow  *self)
+on_page_session_changed (OcgWindow *self)
 {
-  if (g_strcmp0 (session_id, self->session_id) == 0)
-    {
-      ocg_chat_view_set_load_error (OCG_CHAT_VIEW (self->chat_view), NULL);
-      ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view), FALSE);
-    }
-}
+  const char *id = session_id (self);
 
-static void
-on_messages_failed (OcgSync      *sync,
-                    const char   *session_id,
-                    const GError *error,
-                    OcgWindow    *self)
-{
-  if (g_strcmp0 (session_id, self->session_id) == 0)
-    {
-      ocg_chat_view_set_load_error (OCG_CHAT_VIEW (self->chat_view), error->message);
-      ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view), FALSE);
-    }
-}
-
-/* The connection's sync, whose "messages-loaded" ends a session's loading
- * state; a restarted server comes with a new one */
-static OcgSync *
-watch_sync (OcgWindow *self)
-{
-  OcgSync *sync = ocg_connection_get_sync (self->connection);
-
-  if (sync != NULL && sync != self->watched_sync)
-    {
-      g_signal_connect_object (sync, "messages-loaded", G_CALLBACK (on_messages_loaded), self, 0);
-      g_signal_connect_object (sync, "messages-failed", G_CALLBACK (on_messages_failed), self, 0);
-      /* Weak: a sync made later may take the same address */
-      g_set_weak_pointer (&self->watched_sync, sync);
-    }
-  return sync;
+  ocg_sidebar_select (OCG_SIDEBAR (self->sidebar), id);
+  gtk_widget_set_sensitive (self->session_menu_button, id != NULL);
+  update_title (self);
+  update_connection (self);
 }
 
 void
 ocg_window_open_session (OcgWindow  *self,
                          const char *session_id)
 {
-  OcgSync *sync;
-
   g_return_if_fail (OCG_IS_WINDOW (self));
 
-  if (g_strcmp0 (session_id, self->session_id) != 0)
-    {
-      g_free (self->session_id);
-      self->session_id = g_strdup (session_id);
-    }
-
-  /* The transcript being left takes its rows with it: a focus in them (the
-   * "Open Session" button of a task step, say) moves to the composer
-   * instead of staying on a widget that is no longer in the window */
-  {
-    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-    if (focus != NULL && g_strcmp0 (session_id, ocg_chat_view_get_session (OCG_CHAT_VIEW (self->chat_view))) != 0 &&
-        gtk_widget_is_ancestor (focus, self->chat_view))
-      gtk_widget_grab_focus (self->composer);
-  }
-
-  sync = watch_sync (self);
-  if (session_id != NULL && sync != NULL)
-    ocg_sync_track_session (sync, session_id);
-
-  /* Until its messages are here, the session says it is loading; not that
-   * it is empty */
-  ocg_chat_view_set_load_error (OCG_CHAT_VIEW (self->chat_view), NULL);
-  ocg_chat_view_set_loading (OCG_CHAT_VIEW (self->chat_view),
-                             session_id != NULL && (sync == NULL || !ocg_sync_get_messages_loaded (sync, session_id)));
-  ocg_chat_view_set_session (OCG_CHAT_VIEW (self->chat_view), session_id);
-  ocg_prompt_dock_set_session (OCG_PROMPT_DOCK (self->prompt_dock), session_id);
-  ocg_sidebar_select (OCG_SIDEBAR (self->sidebar), session_id);
-  follow_session (self, session_id != NULL ? ocg_store_lookup_session (self->store, session_id) : NULL);
-  gtk_widget_set_sensitive (self->session_menu_button, session_id != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename-session", session_id != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete-session", session_id != NULL);
-
+  ocg_session_page_set_session (self->page, session_id);
   if (session_id != NULL)
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  update_connection (self);
+  on_page_session_changed (self);
 }
 
 const char *
 ocg_window_get_session (OcgWindow *self)
 {
   g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
-  return self->session_id;
+  return session_id (self);
 }
 
 static void
@@ -322,276 +182,6 @@ on_sidebar_selected (OcgSidebar *sidebar,
                      OcgWindow  *self)
 {
   ocg_window_open_session (self, session_id);
-}
-
-static void
-on_need_older (OcgChatView *view,
-               const char  *session_id,
-               OcgWindow   *self)
-{
-  OcgSync *sync = ocg_connection_get_sync (self->connection);
-
-  if (sync != NULL)
-    ocg_sync_load_older (sync, session_id);
-}
-
-static void
-on_open_session (GtkWidget  *widget,
-                 const char *session_id,
-                 OcgWindow  *self)
-{
-  ocg_window_open_session (self, session_id);
-}
-
-/* Sending */
-
-typedef struct
-{
-  OcgWindow *self;
-  char      *session_id;
-  char      *message_id;
-} Send;
-
-static void
-send_free (Send *send)
-{
-  g_object_unref (send->self);
-  g_free (send->session_id);
-  g_free (send->message_id);
-  g_free (send);
-}
-
-static void
-on_prompt_sent (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Send *send = user_data;
-  OcgWindow *self = send->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
-
-  if (node == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Not sent: %s"), error->message);
-
-      ocg_chat_view_set_send_error (OCG_CHAT_VIEW (self->chat_view), send->message_id, text);
-    }
-  else
-    {
-      g_hash_table_remove (self->pending_texts, send->message_id);
-      ocg_chat_view_set_send_error (OCG_CHAT_VIEW (self->chat_view), send->message_id, NULL);
-    }
-  send_free (send);
-}
-
-/* Shows the user's message at once under the id the server will keep, then
- * sends it: the server's events upsert the same objects */
-static void
-send_to_session (OcgWindow  *self,
-                 const char *session_id,
-                 const char *text,
-                 const char *message_id)
-{
-  g_autofree char *new_message_id = NULL;
-  g_autofree char *part_id = ocg_id_ascending ("prt");
-  JsonObject *body, *part;
-  JsonArray *parts;
-  Send *send;
-  OcgClient *client = ocg_connection_get_client (self->connection);
-
-  if (message_id == NULL)
-    message_id = new_message_id = ocg_id_ascending ("msg");
-  g_hash_table_replace (self->pending_texts, g_strdup (message_id), g_strdup (text));
-
-  /* The echo */
-  if (ocg_store_lookup_message (self->store, message_id) == NULL)
-    {
-      g_autoptr(JsonObject) echo = json_object_new ();
-      g_autoptr(JsonObject) echo_part = json_object_new ();
-      JsonObject *time = json_object_new ();
-
-      json_object_set_string_member (echo, "id", message_id);
-      json_object_set_string_member (echo, "sessionID", session_id);
-      json_object_set_string_member (echo, "role", "user");
-      json_object_set_int_member (time, "created", g_get_real_time () / 1000);
-      json_object_set_object_member (echo, "time", time);
-      ocg_store_upsert_message (self->store, echo, NULL);
-
-      json_object_set_string_member (echo_part, "id", part_id);
-      json_object_set_string_member (echo_part, "sessionID", session_id);
-      json_object_set_string_member (echo_part, "messageID", message_id);
-      json_object_set_string_member (echo_part, "type", "text");
-      json_object_set_string_member (echo_part, "text", text);
-      ocg_store_upsert_part (self->store, echo_part, NULL);
-    }
-  ocg_chat_view_set_send_error (OCG_CHAT_VIEW (self->chat_view), message_id, NULL);
-  ocg_chat_view_scroll_to_bottom (OCG_CHAT_VIEW (self->chat_view));
-
-  if (client == NULL)
-    {
-      ocg_chat_view_set_send_error (OCG_CHAT_VIEW (self->chat_view), message_id, _("Not sent: not connected"));
-      return;
-    }
-
-  body = json_object_new ();
-  parts = json_array_new ();
-  part = json_object_new ();
-  json_object_set_string_member (part, "id", part_id);
-  json_object_set_string_member (part, "type", "text");
-  json_object_set_string_member (part, "text", text);
-  json_array_add_object_element (parts, part);
-  json_object_set_string_member (body, "messageID", message_id);
-  json_object_set_array_member (body, "parts", parts);
-
-  send = g_new0 (Send, 1);
-  send->self = g_object_ref (self);
-  send->session_id = g_strdup (session_id);
-  send->message_id = g_strdup (message_id);
-  ocg_client_prompt_async (client, session_id, body, NULL, on_prompt_sent, send);
-  json_object_unref (body);
-}
-
-typedef struct
-{
-  OcgWindow *self;
-  char      *text;
-} Create;
-
-static void
-on_session_created (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Create *create = user_data;
-  OcgWindow *self = create->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
-
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *info = json_node_get_object (node);
-      OcgSession *session = ocg_store_upsert_session (self->store, info, NULL);
-
-      if (session != NULL)
-        {
-          ocg_window_open_session (self, ocg_record_get_id (session));
-          if (create->text != NULL)
-            send_to_session (self, ocg_record_get_id (session), create->text, NULL);
-        }
-    }
-  else
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not create a session: %s"),
-                                                  error != NULL ? error->message : _("unexpected answer"));
-
-      toast (self, message);
-      if (create->text != NULL)
-        ocg_composer_set_text (OCG_COMPOSER (self->composer), create->text);
-    }
-
-  g_object_unref (create->self);
-  g_free (create->text);
-  g_free (create);
-}
-
-static void
-create_session (OcgWindow  *self,
-                const char *then_send)
-{
-  Create *create;
-  OcgClient *client = ocg_connection_get_client (self->connection);
-
-  if (client == NULL)
-    {
-      toast (self, _("Not connected to a server"));
-      return;
-    }
-  create = g_new0 (Create, 1);
-  create->self = g_object_ref (self);
-  create->text = g_strdup (then_send);
-  ocg_client_create_session_async (client, NULL, NULL, on_session_created, create);
-}
-
-void
-ocg_window_send (OcgWindow  *self,
-                 const char *text)
-{
-  g_return_if_fail (OCG_IS_WINDOW (self));
-
-  if (self->session_id == NULL)
-    create_session (self, text);
-  else
-    send_to_session (self, self->session_id, text, NULL);
-}
-
-static void
-on_composer_send (OcgComposer *composer,
-                  const char  *text,
-                  OcgWindow   *self)
-{
-  ocg_window_send (self, text);
-}
-
-static void
-on_retry_send (OcgChatView *view,
-               const char  *message_id,
-               OcgWindow   *self)
-{
-  const char *text = g_hash_table_lookup (self->pending_texts, message_id);
-  OcgMessage *message = ocg_store_lookup_message (self->store, message_id);
-  const char *session_id = message != NULL ? ocg_record_get_string (OCG_RECORD (message), "sessionID") : NULL;
-
-  if (text != NULL && session_id != NULL)
-    {
-      g_autofree char *copy = g_strdup (text);
-
-      send_to_session (self, session_id, copy, message_id);
-    }
-}
-
-/* Finishes a call made for the user; when it failed, says so with @failure,
- * a format with one %s for the reason */
-static gboolean
-finish_call (OcgWindow     *self,
-             GObject       *source,
-             GAsyncResult  *result,
-             const char    *failure,
-             JsonNode     **answer)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = ocg_client_call_finish (OCG_CLIENT (source), result, NULL, &error);
-
-  if (node == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (failure, error->message);
-
-      toast (self, message);
-      return FALSE;
-    }
-  if (answer != NULL)
-    *answer = g_steal_pointer (&node);
-  return TRUE;
-}
-
-static void
-on_aborted (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(OcgWindow) self = user_data;
-
-  finish_call (self, source, result, _("Could not stop the agent: %s"), NULL);
-}
-
-static void
-on_composer_stop (OcgComposer *composer,
-                  OcgWindow   *self)
-{
-  OcgClient *client = ocg_connection_get_client (self->connection);
-
-  if (client != NULL && self->session_id != NULL)
-    ocg_client_abort_async (client, self->session_id, NULL, on_aborted, g_object_ref (self));
 }
 
 /* Connection state */
@@ -642,7 +232,7 @@ show_unreachable_page (OcgWindow          *self,
   g_autofree char *countdown = NULL;
 
   /* An open session stays on screen, with the banner */
-  if (self->session_id != NULL || error == NULL ||
+  if (session_id (self) != NULL || error == NULL ||
       (state != OCG_CONNECTION_RECONNECTING && state != OCG_CONNECTION_FAILED))
     return FALSE;
 
@@ -823,14 +413,14 @@ update_connection (OcgWindow *self)
       gtk_label_set_text (GTK_LABEL (self->banner_label), text);
       gtk_widget_set_visible (self->banner_button, retry);
     }
-  gtk_revealer_set_reveal_child (self->banner, banner && self->session_id != NULL);
+  gtk_revealer_set_reveal_child (self->banner, banner && session_id (self) != NULL);
 
   ocg_sidebar_set_offline (OCG_SIDEBAR (self->sidebar), state != OCG_CONNECTION_CONNECTED);
 
   /* Without a session to show, the page says what is going on */
   if (show_unreachable_page (self, state))
     ;
-  else if (self->session_id == NULL && state != OCG_CONNECTION_CONNECTED && status_title != NULL)
+  else if (session_id (self) == NULL && state != OCG_CONNECTION_CONNECTED && status_title != NULL)
     {
       adw_status_page_set_title (self->status_page, status_title);
       adw_status_page_set_icon_name (self->status_page, status_icon);
@@ -849,9 +439,6 @@ update_connection (OcgWindow *self)
     self->countdown_id = g_timeout_add (500, on_countdown, self);
   else if (!countdown)
     g_clear_handle_id (&self->countdown_id, g_source_remove);
-
-  update_composer (self);
-  ocg_prompt_dock_set_client (OCG_PROMPT_DOCK (self->prompt_dock), ocg_connection_get_client (self->connection));
 }
 
 static void
@@ -859,9 +446,6 @@ on_connection_notify (OcgConnection *connection,
                       GParamSpec    *pspec,
                       OcgWindow     *self)
 {
-  watch_sync (self);
-  if (is_connected (self) && self->session_id != NULL)
-    ocg_sync_track_session (ocg_connection_get_sync (connection), self->session_id);
   update_connection (self);
 }
 
@@ -878,7 +462,7 @@ new_session_action (GtkWidget  *widget,
   ocg_window_open_session (self, NULL);
   show_content (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  gtk_widget_grab_focus (self->composer);
+  ocg_session_page_focus_composer (self->page);
 }
 
 /* A task step shows its child session's steps: follow that session too */
@@ -945,22 +529,6 @@ search_action (GtkWidget  *widget,
 }
 
 static void
-send_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  ocg_composer_send (OCG_COMPOSER (OCG_WINDOW (widget)->composer));
-}
-
-static void
-stop_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  on_composer_stop (OCG_COMPOSER (OCG_WINDOW (widget)->composer), OCG_WINDOW (widget));
-}
-
-static void
 retry_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -979,118 +547,6 @@ open_uri_action (GtkWidget  *widget,
 }
 
 static void
-on_renamed (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(OcgWindow) self = user_data;
-  g_autoptr(JsonNode) node = NULL;
-
-  if (finish_call (self, source, result, _("Could not rename the session: %s"), &node) &&
-      JSON_NODE_HOLDS_OBJECT (node))
-    ocg_store_upsert_session (self->store, json_node_get_object (node), NULL);
-}
-
-static void
-on_rename_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    OcgWindow        *self)
-{
-  GtkWidget *entry = g_object_get_data (G_OBJECT (dialog), "entry");
-  const char *session_id = g_object_get_data (G_OBJECT (dialog), "session-id");
-  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-  OcgClient *client = ocg_connection_get_client (self->connection);
-
-  if (g_strcmp0 (response, "rename") == 0 && *title != '\0' && client != NULL)
-    {
-      g_autoptr(JsonObject) body = json_object_new ();
-
-      json_object_set_string_member (body, "title", title);
-      ocg_client_update_session_async (client, session_id, body, NULL, on_renamed, g_object_ref (self));
-    }
-}
-
-static void
-rename_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  OcgWindow *self = OCG_WINDOW (widget);
-  GtkWidget *dialog, *entry;
-
-  if (self->session == NULL)
-    return;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Rename Session"), NULL);
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), ocg_session_get_title (self->session) ?: "");
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "rename", _("_Rename"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_object_set_data_full (G_OBJECT (dialog), "session-id", g_strdup (self->session_id), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_rename_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_deleted (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(OcgWindow) self = user_data;
-
-  finish_call (self, source, result, _("Could not delete the session: %s"), NULL);
-}
-
-static void
-on_delete_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    OcgWindow        *self)
-{
-  const char *session_id = g_object_get_data (G_OBJECT (dialog), "session-id");
-  OcgClient *client = ocg_connection_get_client (self->connection);
-
-  if (g_strcmp0 (response, "delete") == 0 && client != NULL)
-    ocg_client_delete_session_async (client, session_id, NULL, on_deleted, g_object_ref (self));
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  OcgWindow *self = OCG_WINDOW (widget);
-  GtkWidget *dialog;
-  g_autofree char *title = NULL;
-
-  if (self->session == NULL)
-    return;
-
-  title = ocg_text_record_string (OCG_RECORD (self->session), "title");
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete Session?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” and all its messages will be deleted from the server. This cannot be undone."),
-                                  title != NULL ? title : self->session_id);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "session-id", g_strdup (self->session_id), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 on_back_clicked (OcgWindow *self)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
@@ -1102,7 +558,7 @@ on_folded_changed (OcgWindow *self)
   if (!adw_leaflet_get_folded (self->leaflet))
     return;
   adw_leaflet_set_visible_child (self->leaflet,
-                                 self->session_id != NULL ? self->content_box : self->sidebar_box);
+                                 session_id (self) != NULL ? self->content_box : self->sidebar_box);
 }
 
 /* Notifications: when a turn ends, fails, or waits for the user while the
@@ -1258,13 +714,12 @@ ocg_window_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->settings);
-  g_clear_weak_pointer (&self->watched_sync);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (ocg_store_get_sessions (self->store), self);
-  follow_session (self, NULL);
+  g_clear_object (&self->page_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), OCG_TYPE_WINDOW);
   g_clear_object (&self->connection);
   g_clear_object (&self->store);
@@ -1277,8 +732,6 @@ ocg_window_finalize (GObject *object)
 {
   OcgWindow *self = OCG_WINDOW (object);
 
-  g_free (self->session_id);
-  g_hash_table_unref (self->pending_texts);
   g_hash_table_unref (self->was_busy);
 
   G_OBJECT_CLASS (ocg_window_parent_class)->finalize (object);
@@ -1293,7 +746,10 @@ cycle_region_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   OcgWindow *self = OCG_WINDOW (widget);
-  GtkWidget *regions[] = { self->sidebar, self->chat_view, self->prompt_dock, self->composer };
+  GtkWidget *regions[] = { self->sidebar,
+                           ocg_session_page_get_chat_view (self->page),
+                           ocg_session_page_get_prompt_dock (self->page),
+                           ocg_session_page_get_composer (self->page) };
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   gboolean backward = g_str_equal (action_name, "win.previous-region");
   guint n = G_N_ELEMENTS (regions), current = n;
@@ -1383,11 +839,7 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.load-session", "s", load_session_action);
   gtk_widget_class_install_action (widget_class, "win.more-sessions", NULL, more_sessions_action);
   gtk_widget_class_install_action (widget_class, "win.search-sessions", "s", search_sessions_action);
-  gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_action);
-  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
-  gtk_widget_class_install_action (widget_class, "win.rename-session", NULL, rename_action);
-  gtk_widget_class_install_action (widget_class, "win.delete-session", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
@@ -1395,15 +847,14 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "session.send", NULL);
   /* Only while the agent works (the action is disabled otherwise) */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "session.stop", NULL);
 }
 
 static void
 ocg_window_init (OcgWindow *self)
 {
-  self->pending_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->was_busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
   fix_mnemonics (GTK_WIDGET (self));
@@ -1415,8 +866,6 @@ ocg_window_new (OcgApplication *application,
                 OcgConnection  *connection)
 {
   OcgWindow *self;
-  GtkWidget *clamp, *bottom;
-
   g_return_val_if_fail (OCG_IS_CONNECTION (connection), NULL);
 
   self = g_object_new (OCG_TYPE_WINDOW, "application", application, NULL);
@@ -1428,25 +877,16 @@ ocg_window_new (OcgApplication *application,
   g_signal_connect (self->sidebar, "session-selected", G_CALLBACK (on_sidebar_selected), self);
   gtk_box_append (GTK_BOX (self->sidebar_box), self->sidebar);
 
-  self->chat_view = ocg_chat_view_new (self->store);
-  gtk_widget_set_vexpand (self->chat_view, TRUE);
-  g_signal_connect (self->chat_view, "open-session", G_CALLBACK (on_open_session), self);
-  g_signal_connect (self->chat_view, "retry-send", G_CALLBACK (on_retry_send), self);
-  g_signal_connect (self->chat_view, "need-older", G_CALLBACK (on_need_older), self);
-  gtk_box_append (GTK_BOX (self->chat_box), self->chat_view);
-
-  bottom = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_widget_add_css_class (bottom, "composer-area");
-  self->prompt_dock = ocg_prompt_dock_new (self->store);
-  gtk_box_append (GTK_BOX (bottom), self->prompt_dock);
-  self->composer = ocg_composer_new ();
-  g_signal_connect (self->composer, "send", G_CALLBACK (on_composer_send), self);
-  g_signal_connect (self->composer, "stop", G_CALLBACK (on_composer_stop), self);
-  gtk_box_append (GTK_BOX (bottom), self->composer);
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 900);
-  adw_clamp_set_child (ADW_CLAMP (clamp), bottom);
-  gtk_box_append (GTK_BOX (self->chat_box), clamp);
+  self->page = OCG_SESSION_PAGE (ocg_session_page_new (connection));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->page), TRUE);
+  gtk_box_append (GTK_BOX (self->chat_box), GTK_WIDGET (self->page));
+  /* The header's session menu and the shortcuts act on the open page */
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "session", ocg_session_page_get_actions (self->page));
+  self->page_signals = g_signal_group_new (OCG_TYPE_SESSION_PAGE);
+  g_signal_group_connect_swapped (self->page_signals, "notify::title", G_CALLBACK (update_title), self);
+  g_signal_group_connect_swapped (self->page_signals, "notify::session-id", G_CALLBACK (on_page_session_changed), self);
+  g_signal_group_connect_swapped (self->page_signals, "failed", G_CALLBACK (toast), self);
+  g_signal_group_set_target (self->page_signals, self->page);
 
   g_signal_connect (connection, "notify", G_CALLBACK (on_connection_notify), self);
   g_signal_connect (self, "map", G_CALLBACK (on_mapped), NULL);
@@ -1470,7 +910,7 @@ ocg_window_new (OcgApplication *application,
     {
       set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
       /* Finished turns show their steps or a summary, as the user prefers */
-      g_settings_bind (self->settings, "timeline-expanded", self->chat_view, "expand-finished", G_SETTINGS_BIND_GET);
+      g_settings_bind (self->settings, "timeline-expanded", self->page, "expand-finished", G_SETTINGS_BIND_GET);
     }
   {
     GtkGesture *drag = gtk_gesture_drag_new ();
@@ -1480,12 +920,11 @@ ocg_window_new (OcgApplication *application,
     g_signal_connect (drag, "drag-end", G_CALLBACK (on_handle_drag_end), self);
     gtk_widget_add_controller (self->sidebar_handle, GTK_EVENT_CONTROLLER (drag));
   }
-  g_signal_connect (ocg_store_get_sessions (self->store), "items-changed", G_CALLBACK (on_sessions_changed), self);
 
   ocg_window_open_session (self, NULL);
   update_title (self);
   update_connection (self);
-  gtk_widget_grab_focus (self->composer);
+  ocg_session_page_focus_composer (self->page);
   return self;
 }
 
@@ -1500,14 +939,14 @@ GtkWidget *
 ocg_window_get_composer (OcgWindow *self)
 {
   g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
-  return self->composer;
+  return ocg_session_page_get_composer (self->page);
 }
 
 GtkWidget *
 ocg_window_get_chat_view (OcgWindow *self)
 {
   g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
-  return self->chat_view;
+  return ocg_session_page_get_chat_view (self->page);
 }
 
 GtkWidget *
@@ -1521,5 +960,13 @@ GtkWidget *
 ocg_window_get_prompt_dock (OcgWindow *self)
 {
   g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
-  return self->prompt_dock;
+  return ocg_session_page_get_prompt_dock (self->page);
+}
+
+void
+ocg_window_send (OcgWindow  *self,
+                 const char *text)
+{
+  g_return_if_fail (OCG_IS_WINDOW (self));
+  ocg_session_page_send (self->page, text);
 }
