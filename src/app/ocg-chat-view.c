@@ -86,14 +86,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  OPEN_SESSION,
-  RETRY_SEND,
-  NEED_OLDER,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 static gboolean
 is_at_bottom (OcgChatView *self)
@@ -143,7 +135,8 @@ bring_older (gpointer data)
 
   self->older_idle = 0;
   if (self->transcript != NULL && ocg_transcript_reveal_older (self->transcript, ROWS_AT_A_TIME) == 0)
-    g_signal_emit (self, signals[NEED_OLDER], 0, self->session_id);
+    /* The page showing the session loads what came before */
+    gtk_widget_activate_action (GTK_WIDGET (self), "session.load-older", "s", self->session_id ? self->session_id : "");
   return G_SOURCE_REMOVE;
 }
 
@@ -459,22 +452,6 @@ on_items_changed (GListModel  *model,
     keep_place (self);
 }
 
-static void
-on_row_open_session (OcgTurnRow  *row,
-                     const char  *session_id,
-                     OcgChatView *self)
-{
-  g_signal_emit (self, signals[OPEN_SESSION], 0, session_id);
-}
-
-static void
-on_row_retry (OcgTurnRow  *row,
-              const char  *message_id,
-              OcgChatView *self)
-{
-  g_signal_emit (self, signals[RETRY_SEND], 0, message_id);
-}
-
 /* The rest of a very long text part: how much, Show More, Copy All */
 static GtkWidget *row_of (OcgChatView *self, GtkWidget *widget);
 
@@ -566,8 +543,6 @@ row_child (GtkWidget         *box,
         {
           child = ocg_turn_row_new (self->store, kind == OCG_TRANSCRIPT_HEAD ? OCG_TURN_ROW_HEAD : OCG_TURN_ROW_FOOT);
           g_object_bind_property (self, "expand-finished", child, "expand-finished", G_BINDING_SYNC_CREATE);
-          g_signal_connect (child, "open-session", G_CALLBACK (on_row_open_session), self);
-          g_signal_connect (child, "retry-send", G_CALLBACK (on_row_retry), self);
         }
       g_object_set_data (G_OBJECT (box), keys[kind], child);
       gtk_box_append (GTK_BOX (box), child);
@@ -1264,16 +1239,6 @@ ocg_chat_view_class_init (OcgChatViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "chatview");
 
-  signals[OPEN_SESSION] =
-    g_signal_new ("open-session", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[RETRY_SEND] =
-    g_signal_new ("retry-send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* The user scrolled near the top of the session: load what came before */
-  signals[NEED_OLDER] =
-    g_signal_new ("need-older", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

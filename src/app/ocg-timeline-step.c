@@ -145,13 +145,7 @@ enum {
   N_PROPS
 };
 
-enum {
-  OPEN_SESSION,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 static void update_header   (OcgTimelineStep *self);
 static void update_content  (OcgTimelineStep *self);
@@ -1422,28 +1416,14 @@ build_generic (OcgTimelineStep *self,
 }
 
 static void
-on_open_session_clicked (OcgTimelineStep *self)
-{
-  const char *session_id = ocg_json_get_string (part_json (self), "state.metadata.sessionId");
-
-  if (!is_blank (session_id))
-    g_signal_emit (self, signals[OPEN_SESSION], 0, session_id);
-}
-
-static void
-on_nested_open_session (OcgTimelineStep *self,
-                        const char      *session_id)
-{
-  g_signal_emit (self, signals[OPEN_SESSION], 0, session_id);
-}
-
-static void
 build_task (OcgTimelineStep *self)
 {
   self->open_button = gtk_button_new_with_label (_("Open Session"));
   gtk_widget_set_halign (self->open_button, GTK_ALIGN_START);
   gtk_widget_add_css_class (self->open_button, "open-session");
-  g_signal_connect_swapped (self->open_button, "clicked", G_CALLBACK (on_open_session_clicked), self);
+  /* The page that shows the transcript opens it (in place, with a way back) */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), "session.open-child");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->open_button), "s", "");
   gtk_box_append (GTK_BOX (self->content), self->open_button);
 }
 
@@ -1454,13 +1434,12 @@ update_task (OcgTimelineStep *self,
   const char *session_id = ocg_json_get_string (json, "state.metadata.sessionId");
 
   gtk_widget_set_sensitive (self->open_button, !is_blank (session_id));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->open_button), "s", is_blank (session_id) ? "" : session_id);
   if (self->nested == NULL && !is_blank (session_id) && self->store != NULL)
     {
       self->nested = ocg_timeline_new (self->store);
       ocg_timeline_set_show_header (OCG_TIMELINE (self->nested), FALSE);
       ocg_timeline_set_session (OCG_TIMELINE (self->nested), session_id);
-      g_signal_connect_object (self->nested, "open-session", G_CALLBACK (on_nested_open_session),
-                               self, G_CONNECT_SWAPPED);
       gtk_box_prepend (GTK_BOX (self->content), self->nested);
     }
 }
@@ -1900,11 +1879,6 @@ ocg_timeline_step_class_init (OcgTimelineStepClass *klass)
     g_param_spec_int ("state", NULL, NULL, OCG_STEP_PENDING, OCG_STEP_INTERRUPTED, OCG_STEP_PENDING,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /* A task step asks to show its child session */
-  signals[OPEN_SESSION] =
-    g_signal_new ("open-session", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_css_name (widget_class, "timelinestep");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);

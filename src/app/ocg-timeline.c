@@ -76,13 +76,7 @@ enum {
   N_PROPS
 };
 
-enum {
-  OPEN_SESSION,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 static void update_state   (OcgTimeline *self);
 static void update_header  (OcgTimeline *self);
@@ -297,13 +291,6 @@ on_step_label (OcgTimeline *self)
     update_header (self);
 }
 
-static void
-on_step_open_session (OcgTimeline *self,
-                      const char  *session_id)
-{
-  g_signal_emit (self, signals[OPEN_SESSION], 0, session_id);
-}
-
 static GtkWidget *
 create_step (OcgTimeline *self,
              OcgPart     *part)
@@ -316,7 +303,6 @@ create_step (OcgTimeline *self,
   ocg_timeline_step_set_interrupted (OCG_TIMELINE_STEP (step), self->interrupted);
   g_signal_connect_object (step, "notify::state", G_CALLBACK (on_step_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (step, "notify::label", G_CALLBACK (on_step_label), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (step, "open-session", G_CALLBACK (on_step_open_session), self, G_CONNECT_SWAPPED);
   return g_object_ref_sink (step);
 }
 
@@ -328,7 +314,6 @@ destroy_step (gpointer data)
 
   g_signal_handlers_disconnect_matched (step, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_step_state, NULL);
   g_signal_handlers_disconnect_matched (step, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_step_label, NULL);
-  g_signal_handlers_disconnect_matched (step, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_step_open_session, NULL);
   if (parent != NULL)
     gtk_box_remove (GTK_BOX (parent), step);
   g_object_unref (step);
@@ -970,11 +955,6 @@ ocg_timeline_class_init (OcgTimelineClass *klass)
     g_param_spec_boolean ("expand-finished", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /* The "Open Session" button of a task step, here or nested */
-  signals[OPEN_SESSION] =
-    g_signal_new ("open-session", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_css_name (widget_class, "timeline");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

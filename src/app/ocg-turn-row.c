@@ -57,14 +57,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  OPEN_SESSION,
-  RETRY_SEND,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static void schedule_refresh (OcgTurnRow *self);
 
 static void
@@ -436,16 +428,10 @@ static void
 on_retry_clicked (GtkButton  *button,
                   OcgTurnRow *self)
 {
+  /* The page that shows the transcript sends it again; the turn's key is
+   * its message's id */
   if (self->turn != NULL)
-    g_signal_emit (self, signals[RETRY_SEND], 0, ocg_turn_get_key (self->turn));
-}
-
-static void
-on_open_session (OcgTimeline *timeline,
-                 const char  *session_id,
-                 OcgTurnRow  *self)
-{
-  g_signal_emit (self, signals[OPEN_SESSION], 0, session_id);
+    gtk_widget_activate_action (GTK_WIDGET (self), "session.retry-send", "s", ocg_turn_get_key (self->turn));
 }
 
 static void
@@ -531,14 +517,6 @@ ocg_turn_row_class_init (OcgTurnRowClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "turn");
-
-  signals[OPEN_SESSION] =
-    g_signal_new ("open-session", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* The user asked to send the turn's message again; the argument is its id */
-  signals[RETRY_SEND] =
-    g_signal_new ("retry-send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -591,7 +569,6 @@ build_head (OcgTurnRow *self)
   gtk_box_append (GTK_BOX (self->box), self->send_error);
 
   self->timeline = ocg_timeline_new (self->store);
-  g_signal_connect (self->timeline, "open-session", G_CALLBACK (on_open_session), self);
   ocg_timeline_set_expand_finished (OCG_TIMELINE (self->timeline), self->expand_finished);
   gtk_box_append (GTK_BOX (self->box), self->timeline);
 }

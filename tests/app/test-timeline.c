@@ -1048,12 +1048,29 @@ test_group_running (void)
 }
 
 static void
-on_open_session (OcgTimeline *timeline,
-                 const char  *session_id,
-                 char       **out)
+on_open_child (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
 {
+  char **out = user_data;
+
   g_free (*out);
-  *out = g_strdup (session_id);
+  *out = g_variant_dup_string (parameter, NULL);
+}
+
+/* What a session page does for the timeline it shows: "session.open-child"
+ * records the session asked for in @out */
+static void
+add_session_actions (GtkWidget  *window,
+                     char      **out)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  const GActionEntry entries[] = {
+    { .name = "open-child", .activate = on_open_child, .parameter_type = "s" },
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), out);
+  gtk_widget_insert_action_group (window, "session", G_ACTION_GROUP (group));
 }
 
 static void
@@ -1071,7 +1088,7 @@ test_fixture_task (void)
 
   ocg_timeline_set_session (OCG_TIMELINE (timeline), TASK_SESSION);
   ocg_timeline_set_expanded (OCG_TIMELINE (timeline), TRUE);
-  g_signal_connect (timeline, "open-session", G_CALLBACK (on_open_session), &opened);
+  add_session_actions (window, &opened);
 
   g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (timeline)), ==, 2);
   task = step_of_kind (timeline, "task", 0);
@@ -1122,7 +1139,7 @@ test_task_live (void)
 
   fake_now = T0 + 3000;
   ocg_timeline_set_turn (OCG_TIMELINE (timeline), turn);
-  g_signal_connect (timeline, "open-session", G_CALLBACK (on_open_session), &opened);
+  add_session_actions (window, &opened);
   put_part (store, "{\"id\": \"prt_1\", \"messageID\": \"msg_1\", \"sessionID\": \"ses_1\", \"type\": \"tool\","
                    " \"tool\": \"task\", \"callID\": \"c1\", \"state\": {\"status\": \"pending\", \"input\": {}}}");
   task = step_of_kind (timeline, "task", 0);
@@ -1148,7 +1165,7 @@ test_task_live (void)
                    " \"time\": {\"start\": 1, \"end\": 2}}}");
   g_assert_cmpuint (ocg_timeline_get_n_steps (OCG_TIMELINE (nested)), ==, 1);
 
-  /* Open Session of a nested task reaches the outer timeline */
+  /* Open Session of a nested task reaches the page as well */
   ocg_timeline_step_set_expanded (step_of_kind (nested, "task", 0), TRUE);
   activate (gtk_widget_get_ancestor (GTK_WIDGET (app_test_find_label (
                          GTK_WIDGET (step_of_kind (nested, "task", 0)), "Open Session")), GTK_TYPE_BUTTON));

@@ -31,12 +31,7 @@
 
 typedef WindowFixture Fixture;
 
-static const char *
-session_title (Fixture    *fixture,
-               const char *id)
-{
-  return ocg_json_get_string (json_object_get_object_member (fixture->state, id), "info.title");
-}
+#define session_title window_fixture_session_title
 
 static gint
 by_updated_desc (gconstpointer a,
@@ -227,31 +222,16 @@ dock_empty (gpointer data)
   return !dock_has (data);
 }
 
-typedef struct
-{
-  FakeServer *server;
-  const char *prefix;
-} Request;
+typedef WindowRequest Request;
+#define has_request window_fixture_has_request
 
-static gboolean
-has_request (gpointer data)
-{
-  Request *request = data;
-
-  return fake_server_has_request (request->server, request->prefix);
-}
-
+/* @data's request was made a second time */
 static gboolean
 has_new_request (gpointer data)
 {
   Request *request = data;
-  GPtrArray *requests = fake_server_get_requests (request->server);
-  guint n = 0;
 
-  for (guint i = 0; i < requests->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (requests, i), request->prefix))
-      n++;
-  return n >= 2;
+  return window_fixture_count_requests (request->server, request->prefix) >= 2;
 }
 
 static GtkWidget *

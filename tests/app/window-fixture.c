@@ -142,3 +142,33 @@ window_fixture_add_session (WindowFixture *fixture,
   event = g_strdup_printf ("{\"type\":\"session.created\",\"properties\":{\"info\":%s}}", info_json);
   fake_server_push (fixture->server, event);
 }
+
+/* The recording's title of @session_id */
+const char *
+window_fixture_session_title (WindowFixture *fixture,
+                              const char    *session_id)
+{
+  return ocg_json_get_string (json_object_get_object_member (fixture->state, session_id), "info.title");
+}
+
+/* For app_test_wait(): @request (a WindowRequest) was made */
+gboolean
+window_fixture_has_request (gpointer request)
+{
+  WindowRequest *r = request;
+
+  return fake_server_has_request (r->server, r->prefix);
+}
+
+guint
+window_fixture_count_requests (FakeServer *server,
+                               const char *prefix)
+{
+  GPtrArray *requests = fake_server_get_requests (server);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (requests, i), prefix))
+      n++;
+  return n;
+}

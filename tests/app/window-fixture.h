@@ -44,5 +44,18 @@ void      window_fixture_push      (WindowFixture *fixture,
 
 void      window_fixture_add_session (WindowFixture *fixture,
                                       const char    *info_json);
+const char *window_fixture_session_title (WindowFixture *fixture,
+                                          const char    *session_id);
+
+/* A request to wait for: one whose line starts with @prefix */
+typedef struct
+{
+  FakeServer *server;
+  const char *prefix;
+} WindowRequest;
+
+gboolean  window_fixture_has_request    (gpointer    request);
+guint     window_fixture_count_requests (FakeServer *server,
+                                         const char *prefix);
 
 G_END_DECLS

@@ -726,9 +726,11 @@ load_older_action (GSimpleAction *action,
 {
   OcgSessionPage *self = user_data;
   OcgSync *sync = ocg_connection_get_sync (self->connection);
+  const char *session_id = g_variant_get_string (parameter, NULL);
 
-  if (sync != NULL && self->session_id != NULL)
-    ocg_sync_load_older (sync, self->session_id);
+  /* A request from a transcript that has moved on is dropped */
+  if (sync != NULL && g_strcmp0 (session_id, self->session_id) == 0)
+    ocg_sync_load_older (sync, session_id);
 }
 
 static const GActionEntry action_entries[] = {
@@ -738,35 +740,8 @@ static const GActionEntry action_entries[] = {
   { .name = "rename", .activate = rename_action },
   { .name = "delete", .activate = delete_action },
   { .name = "open-child", .activate = open_child_action, .parameter_type = "s" },
-  { .name = "load-older", .activate = load_older_action },
+  { .name = "load-older", .activate = load_older_action, .parameter_type = "s" },
 };
-
-/* The chat view's requests, as the page's actions */
-
-static void
-on_open_session (GtkWidget      *widget,
-                 const char     *session_id,
-                 OcgSessionPage *self)
-{
-  g_action_group_activate_action (G_ACTION_GROUP (self->actions), "open-child", g_variant_new_string (session_id));
-}
-
-static void
-on_retry_send (OcgChatView    *view,
-               const char     *message_id,
-               OcgSessionPage *self)
-{
-  g_action_group_activate_action (G_ACTION_GROUP (self->actions), "retry-send", g_variant_new_string (message_id));
-}
-
-static void
-on_need_older (OcgChatView    *view,
-               const char     *session_id,
-               OcgSessionPage *self)
-{
-  if (g_strcmp0 (session_id, self->session_id) == 0)
-    g_action_group_activate_action (G_ACTION_GROUP (self->actions), "load-older", NULL);
-}
 
 /* GObject */
 
@@ -783,9 +758,6 @@ ocg_session_page_constructed (GObject *object)
 
   self->chat_view = ocg_chat_view_new (self->store);
   gtk_widget_set_vexpand (self->chat_view, TRUE);
-  g_signal_connect (self->chat_view, "open-session", G_CALLBACK (on_open_session), self);
-  g_signal_connect (self->chat_view, "retry-send", G_CALLBACK (on_retry_send), self);
-  g_signal_connect (self->chat_view, "need-older", G_CALLBACK (on_need_older), self);
   gtk_widget_set_parent (self->chat_view, GTK_WIDGET (self));
 
   bottom = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
