@@ -216,6 +216,23 @@ row_free (gpointer data)
   g_free (row);
 }
 
+/* A middle click opens the row's session in a tab of its own */
+static void
+on_row_middle_click (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     GtkListItem     *item)
+{
+  Row *row = g_object_get_data (G_OBJECT (item), "row");
+
+  if (row->session == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_widget_activate_action (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)),
+                              "win.open-in-new-tab", "s", ocg_record_get_id (row->session));
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -258,6 +275,13 @@ setup_row (GtkSignalListItemFactory *factory,
 
   row->expander = gtk_tree_expander_new ();
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (row->expander), box);
+  {
+    GtkGesture *middle = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (middle), GDK_BUTTON_MIDDLE);
+    g_signal_connect (middle, "pressed", G_CALLBACK (on_row_middle_click), item);
+    gtk_widget_add_controller (row->expander, GTK_EVENT_CONTROLLER (middle));
+  }
   gtk_list_item_set_child (item, row->expander);
   g_object_set_data_full (G_OBJECT (item), "row", row, row_free);
   g_object_set_data (G_OBJECT (item), "sidebar", self);

@@ -55,6 +55,8 @@ struct _OcgWindow
   AdwStatusPage        *status_page;
   GtkWidget            *status_button;
   GtkWidget            *chat_box;
+  AdwTabView           *tab_view;
+  AdwTabBar            *tab_bar;
   AdwStatusPage        *unreachable_page;
   GtkLabel             *unreachable_address;
   GtkLabel             *unreachable_countdown;
@@ -63,7 +65,7 @@ struct _OcgWindow
 
   /* Made in code: they need the store */
   GtkWidget            *sidebar;
-  OcgSessionPage       *page;          /* the open session */
+  OcgSessionPage       *page;          /* the selected tab's (NULL while the window goes) */
   GSignalGroup         *page_signals;
 };
 
@@ -100,7 +102,7 @@ update_title (OcgWindow *self)
   else
     base = g_strdup (project);
 
-  adw_window_title_set_title (self->window_title, ocg_session_page_get_title (self->page));
+  adw_window_title_set_title (self->window_title, self->page != NULL ? ocg_session_page_get_title (self->page) : "");
   adw_window_title_set_subtitle (self->window_title, base != NULL ? base : "");
   adw_window_title_set_subtitle (self->sidebar_title, base != NULL ? base : "");
   {
@@ -115,7 +117,7 @@ update_title (OcgWindow *self)
 static const char *
 session_id (OcgWindow *self)
 {
-  return ocg_session_page_get_session (self->page);
+  return self->page != NULL ? ocg_session_page_get_session (self->page) : NULL;
 }
 
 /* A page that was up for less than this goes without a fade */
@@ -157,16 +159,153 @@ on_page_session_changed (OcgWindow *self)
   update_connection (self);
 }
 
+/* Tabs: each holds a session page */
+
+static OcgSessionPage *
+page_of (AdwTabPage *tab)
+{
+  return OCG_SESSION_PAGE (adw_tab_page_get_child (tab));
+}
+
+static AdwTabPage *
+find_tab (OcgWindow  *self,
+          const char *session_id)
+{
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i);
+
+      if (g_strcmp0 (ocg_session_page_get_session (page_of (tab)), session_id) == 0)
+        return tab;
+    }
+  return NULL;
+}
+
+/* A tab not looked at is marked when its turn ends, or when its session (or
+ * a subagent of it) waits for the user or failed */
+static void
+mark_unseen (OcgWindow  *self,
+             AdwTabPage *tab)
+{
+  if (tab != NULL && !adw_tab_page_get_selected (tab))
+    adw_tab_page_set_needs_attention (tab, TRUE);
+}
+
+static void
+on_page_busy (OcgSessionPage *page,
+              GParamSpec     *pspec,
+              OcgWindow      *self)
+{
+  if (!ocg_session_page_get_busy (page))
+    mark_unseen (self, adw_tab_view_get_page (self->tab_view, GTK_WIDGET (page)));
+}
+
+static AdwTabPage *
+add_tab (OcgWindow  *self,
+         const char *session_id,
+         gboolean    select)
+{
+  GtkWidget *page = ocg_session_page_new (self->connection);
+  AdwTabPage *tab;
+
+  gtk_widget_set_vexpand (page, TRUE);
+  tab = adw_tab_view_append (self->tab_view, page);
+  g_object_bind_property (page, "title", tab, "title", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (page, "busy", tab, "loading", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (page, "failed", G_CALLBACK (toast), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "notify::busy", G_CALLBACK (on_page_busy), self, 0);
+  if (self->settings != NULL)
+    /* Finished turns show their steps or a summary, as the user prefers */
+    g_settings_bind (self->settings, "timeline-expanded", page, "expand-finished", G_SETTINGS_BIND_GET);
+  ocg_session_page_set_session (OCG_SESSION_PAGE (page), session_id);
+  if (select)
+    adw_tab_view_set_selected_page (self->tab_view, tab);
+  return tab;
+}
+
+/* The tab bar shows with two tabs or more. Not AdwTabBar's autohide: a
+ * hidden bar of libadwaita 1.2 stays in the accessibility tree, with
+ * unnamed parts */
+static void
+on_n_pages_changed (OcgWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->tab_bar), adw_tab_view_get_n_pages (self->tab_view) > 1);
+}
+
+/* The window follows the selected tab: its title, its session in the
+ * sidebar, its actions for the header menu and the shortcuts */
+static void
+on_selected_page_changed (OcgWindow *self)
+{
+  AdwTabPage *tab = adw_tab_view_get_selected_page (self->tab_view);
+
+  self->page = tab != NULL ? page_of (tab) : NULL;
+  g_signal_group_set_target (self->page_signals, self->page);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "session",
+                                  self->page != NULL ? ocg_session_page_get_actions (self->page) : NULL);
+  if (tab == NULL)
+    return;
+  adw_tab_page_set_needs_attention (tab, FALSE);
+  on_page_session_changed (self);
+}
+
+/* The last tab is not closed: it becomes a new session */
+static gboolean
+on_close_page (OcgWindow  *self,
+               AdwTabPage *tab)
+{
+  gboolean last = adw_tab_view_get_n_pages (self->tab_view) == 1;
+
+  adw_tab_view_close_page_finish (self->tab_view, tab, !last);
+  if (last)
+    {
+      ocg_session_page_set_session (page_of (tab), NULL);
+      on_page_session_changed (self);
+    }
+  return GDK_EVENT_STOP;
+}
+
 void
 ocg_window_open_session (OcgWindow  *self,
                          const char *session_id)
 {
+  AdwTabPage *tab;
+
   g_return_if_fail (OCG_IS_WINDOW (self));
 
-  ocg_session_page_set_session (self->page, session_id);
+  /* A session open in a tab already is shown there; another replaces the
+   * selected tab's, as a link followed in a browser does */
+  if (session_id != NULL && (tab = find_tab (self, session_id)) != NULL)
+    adw_tab_view_set_selected_page (self->tab_view, tab);
+  else
+    ocg_session_page_set_session (self->page, session_id);
   if (session_id != NULL)
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   on_page_session_changed (self);
+}
+
+/* Opens @session_id in a tab of its own, beside the others */
+void
+ocg_window_open_session_in_tab (OcgWindow  *self,
+                                const char *session_id)
+{
+  AdwTabPage *tab;
+
+  g_return_if_fail (OCG_IS_WINDOW (self));
+
+  tab = session_id != NULL ? find_tab (self, session_id) : NULL;
+  if (tab == NULL)
+    tab = add_tab (self, session_id, TRUE);
+  adw_tab_view_set_selected_page (self->tab_view, tab);
+  show_content (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+AdwTabView *
+ocg_window_get_tab_view (OcgWindow *self)
+{
+  g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
+  return self->tab_view;
 }
 
 const char *
@@ -465,6 +604,41 @@ new_session_action (GtkWidget  *widget,
   ocg_session_page_focus_composer (self->page);
 }
 
+static void
+new_tab_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+
+  ocg_window_open_session_in_tab (self, NULL);
+  ocg_session_page_focus_composer (self->page);
+}
+
+static void
+close_tab_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+  AdwTabPage *tab = adw_tab_view_get_selected_page (self->tab_view);
+
+  if (tab != NULL)
+    adw_tab_view_close_page (self->tab_view, tab);
+}
+
+/* A sidebar row's middle click */
+static void
+open_in_new_tab_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  const char *session_id = g_variant_get_string (parameter, NULL);
+
+  if (*session_id != '\0')
+    ocg_window_open_session_in_tab (OCG_WINDOW (widget), session_id);
+}
+
 /* A task step shows its child session's steps: follow that session too */
 static void
 load_session_action (GtkWidget  *widget,
@@ -719,6 +893,9 @@ ocg_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (ocg_store_get_sessions (self->store), self);
+  if (self->tab_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->tab_view, self);
+  self->page = NULL;
   g_clear_object (&self->page_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), OCG_TYPE_WINDOW);
   g_clear_object (&self->connection);
@@ -823,6 +1000,8 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, status_button);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, chat_box);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, tab_bar);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_address);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_countdown);
@@ -830,8 +1009,14 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_preferences);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_selected_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_close_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_n_pages_changed);
 
   gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_action);
+  gtk_widget_class_install_action (widget_class, "win.new-tab", NULL, new_tab_action);
+  gtk_widget_class_install_action (widget_class, "win.close-tab", NULL, close_tab_action);
+  gtk_widget_class_install_action (widget_class, "win.open-in-new-tab", "s", open_in_new_tab_action);
   gtk_widget_class_install_action (widget_class, "win.next-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
@@ -843,6 +1028,8 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.new-tab", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.close-tab", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
@@ -858,6 +1045,14 @@ ocg_window_init (OcgWindow *self)
   self->was_busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
   fix_mnemonics (GTK_WIDGET (self));
+  /* Ctrl+Page Up/Down, Ctrl+Shift+Page Up/Down and Alt+1…9 go through the
+   * tabs; Ctrl+Tab, Ctrl+Home and Ctrl+End stay with the text being edited */
+  adw_tab_view_set_shortcuts (self->tab_view, ADW_TAB_VIEW_SHORTCUT_CONTROL_PAGE_UP |
+                                              ADW_TAB_VIEW_SHORTCUT_CONTROL_PAGE_DOWN |
+                                              ADW_TAB_VIEW_SHORTCUT_CONTROL_SHIFT_PAGE_UP |
+                                              ADW_TAB_VIEW_SHORTCUT_CONTROL_SHIFT_PAGE_DOWN |
+                                              ADW_TAB_VIEW_SHORTCUT_ALT_DIGITS |
+                                              ADW_TAB_VIEW_SHORTCUT_ALT_ZERO);
   self->page_since = g_get_monotonic_time ();
 }
 
@@ -877,16 +1072,9 @@ ocg_window_new (OcgApplication *application,
   g_signal_connect (self->sidebar, "session-selected", G_CALLBACK (on_sidebar_selected), self);
   gtk_box_append (GTK_BOX (self->sidebar_box), self->sidebar);
 
-  self->page = OCG_SESSION_PAGE (ocg_session_page_new (connection));
-  gtk_widget_set_vexpand (GTK_WIDGET (self->page), TRUE);
-  gtk_box_append (GTK_BOX (self->chat_box), GTK_WIDGET (self->page));
-  /* The header's session menu and the shortcuts act on the open page */
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "session", ocg_session_page_get_actions (self->page));
   self->page_signals = g_signal_group_new (OCG_TYPE_SESSION_PAGE);
   g_signal_group_connect_swapped (self->page_signals, "notify::title", G_CALLBACK (update_title), self);
   g_signal_group_connect_swapped (self->page_signals, "notify::session-id", G_CALLBACK (on_page_session_changed), self);
-  g_signal_group_connect_swapped (self->page_signals, "failed", G_CALLBACK (toast), self);
-  g_signal_group_set_target (self->page_signals, self->page);
 
   g_signal_connect (connection, "notify", G_CALLBACK (on_connection_notify), self);
   g_signal_connect (self, "map", G_CALLBACK (on_mapped), NULL);
@@ -907,11 +1095,8 @@ ocg_window_new (OcgApplication *application,
     }
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), self);
   if (self->settings != NULL)
-    {
-      set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
-      /* Finished turns show their steps or a summary, as the user prefers */
-      g_settings_bind (self->settings, "timeline-expanded", self->page, "expand-finished", G_SETTINGS_BIND_GET);
-    }
+    set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
+  add_tab (self, NULL, TRUE);
   {
     GtkGesture *drag = gtk_gesture_drag_new ();
 

@@ -19,6 +19,9 @@ OcgWindow     *ocg_window_new              (OcgApplication *application,
 OcgConnection *ocg_window_get_connection   (OcgWindow      *self);
 void           ocg_window_open_session     (OcgWindow      *self,
                                             const char     *session_id);
+void           ocg_window_open_session_in_tab (OcgWindow   *self,
+                                               const char  *session_id);
+AdwTabView    *ocg_window_get_tab_view     (OcgWindow      *self);
 const char    *ocg_window_get_session      (OcgWindow      *self);
 GtkWidget     *ocg_window_get_composer     (OcgWindow      *self);
 GtkWidget     *ocg_window_get_chat_view    (OcgWindow      *self);

@@ -1,0 +1,188 @@
+/* test-tabs.c: sessions in tabs of one window: opening beside, switching,
+ * what each tab keeps, marks on tabs not looked at, closing
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "app-test-util.h"
+
+#include <adwaita.h>
+#include "fake-server.h"
+#include "window-fixture.h"
+#include "ocg-chat-view.h"
+#include "ocg-composer.h"
+#include "ocg-session-page.h"
+#include "ocg-sidebar.h"
+
+#define TOOLS FIXTURE_TOOLS
+#define TASK FIXTURE_TASK
+
+typedef WindowFixture Fixture;
+
+static OcgSessionPage *
+tab_page (Fixture *fixture,
+          int      n)
+{
+  AdwTabView *view = ocg_window_get_tab_view (fixture->window);
+
+  return OCG_SESSION_PAGE (adw_tab_page_get_child (adw_tab_view_get_nth_page (view, n)));
+}
+
+static AdwTabPage *
+tab (Fixture *fixture,
+     int      n)
+{
+  return adw_tab_view_get_nth_page (ocg_window_get_tab_view (fixture->window), n);
+}
+
+static int
+n_tabs (Fixture *fixture)
+{
+  return adw_tab_view_get_n_pages (ocg_window_get_tab_view (fixture->window));
+}
+
+static int
+selected (Fixture *fixture)
+{
+  AdwTabView *view = ocg_window_get_tab_view (fixture->window);
+
+  return adw_tab_view_get_page_position (view, adw_tab_view_get_selected_page (view));
+}
+
+static gboolean
+page_loaded (gpointer data)
+{
+  OcgChatView *view = OCG_CHAT_VIEW (ocg_session_page_get_chat_view (data));
+
+  return !ocg_chat_view_get_loading (view) &&
+         g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))) > 0;
+}
+
+static GtkWidget *
+tab_bar (Fixture *fixture)
+{
+  return app_test_find_by_type (GTK_WIDGET (fixture->window), ADW_TYPE_TAB_BAR, 0);
+}
+
+static char *
+draft (OcgSessionPage *page)
+{
+  return ocg_composer_get_text (OCG_COMPOSER (ocg_session_page_get_composer (page)));
+}
+
+static gboolean
+tab_needs_attention (gpointer data)
+{
+  return adw_tab_page_get_needs_attention (data);
+}
+
+static void
+test_tabs (Fixture       *fixture,
+           gconstpointer  data)
+{
+  AdwTabView *view = ocg_window_get_tab_view (fixture->window);
+  OcgSidebar *sidebar = OCG_SIDEBAR (ocg_window_get_sidebar (fixture->window));
+
+  /* One tab, and no bar for it */
+  g_assert_cmpint (n_tabs (fixture), ==, 1);
+  g_assert_false (gtk_widget_get_visible (tab_bar (fixture)));
+
+  ocg_window_open_session (fixture->window, TOOLS);
+  g_assert_true (app_test_wait (page_loaded, tab_page (fixture, 0), 30000));
+  g_assert_cmpstr (adw_tab_page_get_title (tab (fixture, 0)), ==, window_fixture_session_title (fixture, TOOLS));
+
+  /* A session beside it: the middle click of a sidebar row */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), "win.open-in-new-tab", "s", TASK));
+  g_assert_cmpint (n_tabs (fixture), ==, 2);
+  g_assert_cmpint (selected (fixture), ==, 1);
+  g_assert_true (gtk_widget_get_visible (tab_bar (fixture)));
+  g_assert_true (app_test_wait (page_loaded, tab_page (fixture, 1), 30000));
+  g_assert_cmpstr (ocg_window_get_session (fixture->window), ==, TASK);
+  g_assert_cmpstr (adw_tab_page_get_title (tab (fixture, 1)), ==, window_fixture_session_title (fixture, TASK));
+  g_assert_cmpstr (ocg_sidebar_get_selected (sidebar), ==, TASK);
+  /* The window's composer is the selected tab's */
+  g_assert_true (ocg_window_get_composer (fixture->window) == ocg_session_page_get_composer (tab_page (fixture, 1)));
+
+  /* Each tab keeps its draft */
+  ocg_composer_set_text (OCG_COMPOSER (ocg_session_page_get_composer (tab_page (fixture, 1))), "Half a thought");
+  g_assert_true (adw_tab_view_select_previous_page (view));
+  g_assert_cmpint (selected (fixture), ==, 0);
+  g_assert_cmpstr (ocg_window_get_session (fixture->window), ==, TOOLS);
+  g_assert_cmpstr (ocg_sidebar_get_selected (sidebar), ==, TOOLS);
+  {
+    g_autofree char *left = draft (tab_page (fixture, 0));
+    g_autofree char *right = draft (tab_page (fixture, 1));
+
+    g_assert_cmpstr (left, ==, "");
+    g_assert_cmpstr (right, ==, "Half a thought");
+  }
+
+  /* A session open in a tab is shown there, not opened twice */
+  ocg_window_open_session (fixture->window, TASK);
+  g_assert_cmpint (n_tabs (fixture), ==, 2);
+  g_assert_cmpint (selected (fixture), ==, 1);
+  adw_tab_view_set_selected_page (view, tab (fixture, 0));
+
+  /* A turn that ends in the tab not looked at marks it, until it is seen */
+  g_assert_false (adw_tab_page_get_needs_attention (tab (fixture, 1)));
+  window_fixture_push (fixture, "session.status", "{\"sessionID\": \"%s\", \"status\": {\"type\": \"busy\"}}", TASK);
+  g_assert_true (app_test_wait ((gboolean (*) (gpointer)) adw_tab_page_get_loading, tab (fixture, 1), 30000));
+  g_assert_false (adw_tab_page_get_needs_attention (tab (fixture, 1)));
+  window_fixture_push (fixture, "session.status", "{\"sessionID\": \"%s\", \"status\": {\"type\": \"idle\"}}", TASK);
+  g_assert_true (app_test_wait (tab_needs_attention, tab (fixture, 1), 30000));
+  g_assert_false (adw_tab_page_get_loading (tab (fixture, 1)));
+  g_assert_false (adw_tab_page_get_needs_attention (tab (fixture, 0)));
+  adw_tab_view_set_selected_page (view, tab (fixture, 1));
+  g_assert_false (adw_tab_page_get_needs_attention (tab (fixture, 1)));
+
+  /* Ctrl+W closes the tab; the last one stays, as a new session */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.close-tab", NULL));
+  g_assert_cmpint (n_tabs (fixture), ==, 1);
+  g_assert_false (gtk_widget_get_visible (tab_bar (fixture)));
+  g_assert_cmpstr (ocg_window_get_session (fixture->window), ==, TOOLS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.close-tab", NULL));
+  g_assert_cmpint (n_tabs (fixture), ==, 1);
+  g_assert_null (ocg_window_get_session (fixture->window));
+  g_assert_cmpstr (adw_tab_page_get_title (tab (fixture, 0)), ==, "New Session");
+
+  /* Ctrl+T: a new session in a new tab, its composer focused */
+  ocg_window_open_session (fixture->window, TOOLS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-tab", NULL));
+  g_assert_cmpint (n_tabs (fixture), ==, 2);
+  g_assert_cmpint (selected (fixture), ==, 1);
+  g_assert_null (ocg_window_get_session (fixture->window));
+  g_assert_cmpstr (ocg_session_page_get_session (tab_page (fixture, 0)), ==, TOOLS);
+}
+
+/* The closed tab's page is freed, and the window's actions reach the tab
+ * that is left */
+static void
+test_closed_tab_is_freed (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  OcgSessionPage *page;
+
+  ocg_window_open_session (fixture->window, TOOLS);
+  ocg_window_open_session_in_tab (fixture->window, TASK);
+  page = g_object_ref (tab_page (fixture, 1));
+  g_assert_true (app_test_wait (page_loaded, page, 30000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.close-tab", NULL));
+  g_assert_finalize_object (page);
+
+  g_assert_cmpstr (ocg_window_get_session (fixture->window), ==, TOOLS);
+  g_assert_true (g_action_group_get_action_enabled (ocg_session_page_get_actions (tab_page (fixture, 0)), "rename"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "session.load-older", "s", TOOLS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app_test_init (&argc, &argv);
+
+#define ADD(path, fn) g_test_add ("/tabs/" path, Fixture, NULL, window_fixture_setup, fn, window_fixture_teardown)
+  ADD ("open-switch-close", test_tabs);
+  ADD ("closed-tab-is-freed", test_closed_tab_is_freed);
+#undef ADD
+
+  return g_test_run ();
+}
