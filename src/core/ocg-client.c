@@ -353,9 +353,10 @@ parse_in_thread (GTask        *task,
                          (GDestroyNotify) json_node_unref);
 }
 
-/* Reads of a body go on from the main loop, a bounded piece at a time,
- * below frames and input: a long body arriving fast would otherwise keep
- * the loop from drawing until it is all in */
+/* Reads of a body go on from the main loop, a bounded piece at a time.
+ * At the default priority, not below the frames': a window that animates
+ * (a spinner) on a slow renderer always has a frame due, and a read below
+ * it would wait for ever. */
 #define READ_PIECE (1024 * 1024)
 #define MAX_PREALLOCATION (256 * 1024 * 1024)
 
@@ -426,7 +427,7 @@ read_body (GTask *task)
     }
   g_input_stream_read_async (call->stream, call->data + call->len,
                              MIN (call->size - call->len, READ_PIECE),
-                             G_PRIORITY_DEFAULT_IDLE, g_task_get_cancellable (task), on_body_read, task);
+                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_body_read, task);
 }
 
 static void

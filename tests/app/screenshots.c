@@ -214,6 +214,17 @@ main (int   argc,
         "\"permission\":\"bash\",\"patterns\":[\"rm -f scratch.tmp\"],\"metadata\":{\"command\":\"rm -f scratch.tmp\"}}}");
   save (GTK_WIDGET (window), "permission-prompt.png");
 
+  /* 3a. Tabs: the streaming session beside it (its tab says it works), and
+   * a third one opened from the sidebar */
+  ocg_window_open_session_in_tab (window, "ses_00live");
+  ocg_window_open_session_in_tab (window, TOOLS);
+  adw_tab_view_set_selected_page (ocg_window_get_tab_view (window),
+                                  adw_tab_view_get_nth_page (ocg_window_get_tab_view (window), 1));
+  app_test_run_for (400);
+  save (GTK_WIDGET (window), "tabs.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-tab", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-tab", NULL);
+
   /* 4. Dark */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   ocg_window_open_session (window, "ses_00live");

@@ -173,6 +173,32 @@ test_closed_tab_is_freed (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "session.load-older", "s", TOOLS));
 }
 
+static gboolean
+page_not_loading (gpointer data)
+{
+  return !ocg_chat_view_get_loading (OCG_CHAT_VIEW (ocg_session_page_get_chat_view (data)));
+}
+
+/* A session the server made while the window was open, known from its
+ * events only and shown in one tab already, opened in another */
+static void
+test_session_from_events_in_tab (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  window_fixture_push (fixture, "session.created",
+                       "{\"info\": {\"id\": \"ses_00new\", \"title\": \"Made just now\","
+                       " \"directory\": \"/home/user/demo\", \"time\": {\"created\": 1, \"updated\": 1}}}");
+  window_fixture_push (fixture, "message.updated",
+                       "{\"info\": {\"id\": \"msg_00new\", \"sessionID\": \"ses_00new\", \"role\": \"user\","
+                       " \"time\": {\"created\": 1}}}");
+  ocg_window_open_session (fixture->window, "ses_00new");
+  g_assert_true (app_test_wait (page_not_loading, tab_page (fixture, 0), 30000));
+  ocg_window_open_session (fixture->window, TOOLS);
+  ocg_window_open_session_in_tab (fixture->window, "ses_00new");
+  g_assert_cmpint (n_tabs (fixture), ==, 2);
+  g_assert_true (app_test_wait (page_not_loading, tab_page (fixture, 1), 30000));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +208,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add ("/tabs/" path, Fixture, NULL, window_fixture_setup, fn, window_fixture_teardown)
   ADD ("open-switch-close", test_tabs);
   ADD ("closed-tab-is-freed", test_closed_tab_is_freed);
+  ADD ("session-from-events", test_session_from_events_in_tab);
 #undef ADD
 
   return g_test_run ();
