@@ -461,7 +461,8 @@ on_open_session (GSimpleAction *action,
     if (OCG_IS_WINDOW (l->data) &&
         g_strcmp0 (ocg_connection_get_directory (ocg_window_get_connection (l->data)), directory) == 0)
       {
-        ocg_window_open_session (l->data, session_id);
+        /* Beside what the window shows, unless that is a blank new session */
+        ocg_window_open_session_in_tab (l->data, session_id);
         gtk_window_present (l->data);
         return;
       }

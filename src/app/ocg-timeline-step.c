@@ -1415,6 +1415,24 @@ build_generic (OcgTimelineStep *self,
     }
 }
 
+/* Ctrl+click and middle click open the child session in a tab of its own */
+static void
+on_open_button_pressed (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        OcgTimelineStep *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  const char *session_id = ocg_json_get_string (part_json (self), "state.metadata.sessionId");
+
+  if (is_blank (session_id) || !(button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK))))
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_widget_activate_action (self->open_button, "win.open-in-new-tab", "s", session_id);
+}
+
 static void
 build_task (OcgTimelineStep *self)
 {
@@ -1424,6 +1442,14 @@ build_task (OcgTimelineStep *self)
   /* The page that shows the transcript opens it (in place, with a way back) */
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->open_button), "session.open-child");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->open_button), "s", "");
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect (click, "pressed", G_CALLBACK (on_open_button_pressed), self);
+    gtk_widget_add_controller (self->open_button, GTK_EVENT_CONTROLLER (click));
+  }
   gtk_box_append (GTK_BOX (self->content), self->open_button);
 }
 

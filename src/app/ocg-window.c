@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ocg-a11y.h"
 #include "ocg-chat-view.h"
@@ -31,6 +32,7 @@ struct _OcgWindow
   OcgStore             *store;
   GHashTable           *was_busy;      /* session ids that were busy, for notifications */
   GSettings            *settings;      /* NULL without an installed schema */
+  gboolean              restoring;     /* the tabs of last time are being opened */
   guint                 countdown_id;
 
   /* Template widgets */
@@ -72,6 +74,7 @@ struct _OcgWindow
 G_DEFINE_FINAL_TYPE (OcgWindow, ocg_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void update_connection (OcgWindow *self);
+static void save_tabs         (OcgWindow *self);
 
 static void
 toast (OcgWindow  *self,
@@ -157,6 +160,7 @@ on_page_session_changed (OcgWindow *self)
   gtk_widget_set_sensitive (self->session_menu_button, id != NULL);
   update_title (self);
   update_connection (self);
+  save_tabs (self);
 }
 
 /* Tabs: each holds a session page */
@@ -223,6 +227,79 @@ add_tab (OcgWindow  *self,
   return tab;
 }
 
+/* The tabs of a project window are kept for the next start: the sessions
+ * they show, and which one is in front. The other projects' are left as
+ * they are, at most MAX_PROJECTS of them. */
+#define MAX_PROJECTS 50
+
+static void
+save_tabs (OcgWindow *self)
+{
+  const char *project = project_name (self);
+  g_autoptr(GVariant) old = NULL;
+  GVariantBuilder builder, ids;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  guint kept = 0;
+  AdwTabPage *selected;
+
+  if (self->settings == NULL || project == NULL || self->restoring || self->tab_view == NULL)
+    return;
+
+  g_variant_builder_init (&ids, G_VARIANT_TYPE ("as"));
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      const char *id = ocg_session_page_get_session (page_of (adw_tab_view_get_nth_page (self->tab_view, i)));
+
+      g_variant_builder_add (&ids, "s", id != NULL ? id : "");
+    }
+  selected = adw_tab_view_get_selected_page (self->tab_view);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(asi)}"));
+  g_variant_builder_add (&builder, "{s(asi)}", project, &ids,
+                         selected != NULL ? adw_tab_view_get_page_position (self->tab_view, selected) : 0);
+  old = g_settings_get_value (self->settings, "open-tabs");
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&s@(asi)}", &key, &value))
+    {
+      if (strcmp (key, project) != 0 && kept++ < MAX_PROJECTS - 1)
+        g_variant_builder_add (&builder, "{s@(asi)}", key, value);
+      g_variant_unref (value);
+    }
+  g_settings_set_value (self->settings, "open-tabs", g_variant_builder_end (&builder));
+}
+
+static void
+restore_tabs (OcgWindow *self)
+{
+  const char *project = project_name (self);
+  g_autoptr(GVariant) all = NULL;
+  g_autoptr(GVariant) ids = NULL;
+  int selected = 0;
+
+  if (self->settings == NULL || project == NULL ||
+      !g_variant_lookup ((all = g_settings_get_value (self->settings, "open-tabs")), project, "(@asi)", &ids, &selected))
+    {
+      self->restoring = FALSE;
+      return;
+    }
+
+  for (gsize i = 0; i < g_variant_n_children (ids); i++)
+    {
+      const char *id;
+
+      g_variant_get_child (ids, i, "&s", &id);
+      if (i == 0)
+        ocg_session_page_set_session (self->page, *id != '\0' ? id : NULL);
+      else
+        add_tab (self, *id != '\0' ? id : NULL, FALSE);
+    }
+  if (selected >= 0 && selected < adw_tab_view_get_n_pages (self->tab_view))
+    adw_tab_view_set_selected_page (self->tab_view, adw_tab_view_get_nth_page (self->tab_view, selected));
+  self->restoring = FALSE;
+}
+
 /* The tab bar shows with two tabs or more. Not AdwTabBar's autohide: a
  * hidden bar of libadwaita 1.2 stays in the accessibility tree, with
  * unnamed parts */
@@ -230,6 +307,7 @@ static void
 on_n_pages_changed (OcgWindow *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->tab_bar), adw_tab_view_get_n_pages (self->tab_view) > 1);
+  save_tabs (self);
 }
 
 /* The window follows the selected tab: its title, its session in the
@@ -247,6 +325,7 @@ on_selected_page_changed (OcgWindow *self)
     return;
   adw_tab_page_set_needs_attention (tab, FALSE);
   on_page_session_changed (self);
+  save_tabs (self);
 }
 
 /* The last tab is not closed: it becomes a new session */
@@ -284,7 +363,21 @@ ocg_window_open_session (OcgWindow  *self,
   on_page_session_changed (self);
 }
 
-/* Opens @session_id in a tab of its own, beside the others */
+/* Whether @page is a new session with nothing written yet: what a new tab
+ * shows, which the next session opened takes over */
+static gboolean
+page_is_blank (OcgSessionPage *page)
+{
+  g_autofree char *draft = NULL;
+
+  if (page == NULL || ocg_session_page_get_session (page) != NULL)
+    return FALSE;
+  draft = ocg_composer_get_text (OCG_COMPOSER (ocg_session_page_get_composer (page)));
+  return draft == NULL || *draft == '\0';
+}
+
+/* Opens @session_id in a tab of its own, beside the others (or in the tab
+ * in front, when it is blank) */
 void
 ocg_window_open_session_in_tab (OcgWindow  *self,
                                 const char *session_id)
@@ -294,6 +387,11 @@ ocg_window_open_session_in_tab (OcgWindow  *self,
   g_return_if_fail (OCG_IS_WINDOW (self));
 
   tab = session_id != NULL ? find_tab (self, session_id) : NULL;
+  if (tab == NULL && session_id != NULL && page_is_blank (self->page))
+    {
+      ocg_session_page_set_session (self->page, session_id);
+      tab = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (self->page));
+    }
   if (tab == NULL)
     tab = add_tab (self, session_id, TRUE);
   adw_tab_view_set_selected_page (self->tab_view, tab);
@@ -1096,7 +1194,10 @@ ocg_window_new (OcgApplication *application,
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), self);
   if (self->settings != NULL)
     set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
+  /* Nothing is saved before what was saved is read */
+  self->restoring = TRUE;
   add_tab (self, NULL, TRUE);
+  restore_tabs (self);
   {
     GtkGesture *drag = gtk_gesture_drag_new ();
 
@@ -1106,7 +1207,7 @@ ocg_window_new (OcgApplication *application,
     gtk_widget_add_controller (self->sidebar_handle, GTK_EVENT_CONTROLLER (drag));
   }
 
-  ocg_window_open_session (self, NULL);
+  on_page_session_changed (self);
   update_title (self);
   update_connection (self);
   ocg_session_page_focus_composer (self->page);

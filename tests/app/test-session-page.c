@@ -164,12 +164,36 @@ test_actions_follow_session (Fixture       *fixture,
   g_assert_true (action_enabled (page, "delete"));
   g_assert_cmpuint (titles, ==, 1);
 
-  /* A task step's button opens the child in the page */
+  /* A task step's button opens the child in the page, with a way back
+   * that names the parent */
+  g_assert_false (action_enabled (page, "back"));
+  g_assert_null (app_test_find_label (GTK_WIDGET (page), session_title (fixture, TASK)));
   g_assert_true (gtk_widget_activate_action (ocg_session_page_get_chat_view (page), "session.open-child", "s", TASK_CHILD));
   g_assert_cmpstr (ocg_session_page_get_session (page), ==, TASK_CHILD);
   g_assert_true (app_test_wait (page_loaded, page, 30000));
   g_assert_cmpstr (ocg_session_page_get_title (page), ==, session_title (fixture, TASK_CHILD));
   g_assert_cmpuint (titles, ==, 2);
+  g_assert_true (action_enabled (page, "back"));
+  {
+    GtkWidget *label = app_test_find_label (GTK_WIDGET (page), session_title (fixture, TASK));
+    GtkWidget *button = label != NULL ? gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON) : NULL;
+
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_is_drawable (button));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "session.back");
+  }
+
+  /* Back (Alt+Left) to the parent, where it was */
+  g_assert_true (gtk_widget_activate_action (ocg_session_page_get_composer (page), "session.back", NULL));
+  g_assert_cmpstr (ocg_session_page_get_session (page), ==, TASK);
+  g_assert_false (action_enabled (page, "back"));
+  g_assert_cmpstr (ocg_session_page_get_title (page), ==, session_title (fixture, TASK));
+
+  /* A session chosen elsewhere forgets the way back */
+  g_assert_true (gtk_widget_activate_action (ocg_session_page_get_chat_view (page), "session.open-child", "s", TASK_CHILD));
+  g_assert_true (action_enabled (page, "back"));
+  ocg_session_page_set_session (page, TOOLS);
+  g_assert_false (action_enabled (page, "back"));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -12,6 +12,7 @@
 #include "ocg-composer.h"
 #include "ocg-session-page.h"
 #include "ocg-sidebar.h"
+#include "ocg-application.h"
 
 #define TOOLS FIXTURE_TOOLS
 #define TASK FIXTURE_TASK
@@ -199,6 +200,63 @@ test_session_from_events_in_tab (Fixture       *fixture,
   g_assert_true (app_test_wait (page_not_loading, tab_page (fixture, 1), 30000));
 }
 
+static gboolean
+window_loaded (gpointer data)
+{
+  OcgWindow *window = data;
+  AdwTabView *view = ocg_window_get_tab_view (window);
+
+  for (int i = 0; i < adw_tab_view_get_n_pages (view); i++)
+    if (!page_loaded (adw_tab_page_get_child (adw_tab_view_get_nth_page (view, i))))
+      return FALSE;
+  return TRUE;
+}
+
+/* A project window's tabs come back on the next start */
+static void
+test_tabs_restored (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(OcgApplication) app = ocg_application_new ();
+  GSettings *settings;
+  g_autoptr(GVariant) saved = NULL;
+  g_autoptr(GVariant) ids = NULL;
+  OcgWindow *window;
+  AdwTabView *view;
+  int selected_tab = -1;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  settings = ocg_application_get_settings (app);
+  g_assert_nonnull (settings);
+  g_settings_reset (settings, "open-tabs");
+  window = ocg_window_new (app, fixture->connection);
+  gtk_window_present (GTK_WINDOW (window));
+  ocg_window_open_session (window, TOOLS);
+  ocg_window_open_session_in_tab (window, TASK);
+  ocg_window_open_session_in_tab (window, NULL);
+  adw_tab_view_set_selected_page (ocg_window_get_tab_view (window),
+                                  adw_tab_view_get_nth_page (ocg_window_get_tab_view (window), 1));
+  saved = g_settings_get_value (settings, "open-tabs");
+  g_assert_true (g_variant_lookup (saved, "/home/user/demo", "(@asi)", &ids, &selected_tab));
+  g_assert_cmpuint (g_variant_n_children (ids), ==, 3);
+  g_assert_cmpint (selected_tab, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The next window of the project */
+  window = ocg_window_new (app, fixture->connection);
+  gtk_window_present (GTK_WINDOW (window));
+  view = ocg_window_get_tab_view (window);
+  g_assert_cmpint (adw_tab_view_get_n_pages (view), ==, 3);
+  g_assert_cmpint (adw_tab_view_get_page_position (view, adw_tab_view_get_selected_page (view)), ==, 1);
+  g_assert_cmpstr (ocg_window_get_session (window), ==, TASK);
+  g_assert_cmpstr (ocg_session_page_get_session (OCG_SESSION_PAGE (adw_tab_page_get_child (adw_tab_view_get_nth_page (view, 0)))), ==, TOOLS);
+  g_assert_null (ocg_session_page_get_session (OCG_SESSION_PAGE (adw_tab_page_get_child (adw_tab_view_get_nth_page (view, 2)))));
+  /* Each shows its session, not just its title */
+  adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 2));
+  g_assert_true (app_test_wait (window_loaded, window, 30000));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -209,6 +267,7 @@ main (int   argc,
   ADD ("open-switch-close", test_tabs);
   ADD ("closed-tab-is-freed", test_closed_tab_is_freed);
   ADD ("session-from-events", test_session_from_events_in_tab);
+  ADD ("restored", test_tabs_restored);
 #undef ADD
 
   return g_test_run ();

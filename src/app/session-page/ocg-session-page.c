@@ -5,7 +5,7 @@
  * draft, the messages on their way to the server, and the commands on the
  * session. Those are actions in the "session" group (session.send,
  * session.stop, session.retry-send, session.rename, session.delete,
- * session.open-child, session.load-older), which the widgets inside the page
+ * session.open-child, session.back, session.load-older), which the widgets inside the page
  * reach by activating them; the window that hosts the page adds the same
  * group for its header and its shortcuts.
  *
@@ -42,7 +42,10 @@ struct _OcgSessionPage
   GCancellable       *cancellable;
   OcgSync            *watched_sync;   /* whose "messages-loaded" we follow (weak) */
   GSimpleActionGroup *actions;
+  GPtrArray          *back;           /* session ids, the parent last: Alt+Left */
 
+  GtkWidget          *back_bar;
+  GtkWidget          *back_label;
   GtkWidget          *chat_view;
   GtkWidget          *prompt_dock;
   GtkWidget          *composer;
@@ -87,6 +90,20 @@ set_action_enabled (OcgSessionPage *self,
 }
 
 /* The session's state */
+
+/* The way back from a child session: the parent's title */
+static void
+update_back (OcgSessionPage *self)
+{
+  const char *parent = self->back->len > 0 ? g_ptr_array_index (self->back, self->back->len - 1) : NULL;
+  OcgSession *session = parent != NULL ? ocg_store_lookup_session (self->store, parent) : NULL;
+  g_autofree char *title = session != NULL ? ocg_text_record_string (OCG_RECORD (session), "title") : NULL;
+
+  gtk_widget_set_visible (self->back_bar, parent != NULL);
+  set_action_enabled (self, "back", parent != NULL);
+  gtk_label_set_text (GTK_LABEL (self->back_label),
+                      title != NULL && *title != '\0' ? title : parent != NULL ? parent : "");
+}
 
 static void
 update_title (OcgSessionPage *self)
@@ -178,6 +195,7 @@ on_sessions_changed (GListModel     *sessions,
     ocg_session_page_set_session (self, NULL);
   else
     follow_session (self, session);
+  update_back (self);
 }
 
 /* Loading */
@@ -236,13 +254,24 @@ on_connection_notify (OcgConnection  *connection,
   ocg_prompt_dock_set_client (OCG_PROMPT_DOCK (self->prompt_dock), ocg_connection_get_client (connection));
 }
 
+static void show_session (OcgSessionPage *self, const char *session_id);
+
+/* Shows @session_id; the way back to a parent is forgotten */
 void
 ocg_session_page_set_session (OcgSessionPage *self,
                               const char     *session_id)
 {
-  OcgSync *sync;
-
   g_return_if_fail (OCG_IS_SESSION_PAGE (self));
+
+  g_ptr_array_set_size (self->back, 0);
+  show_session (self, session_id);
+}
+
+static void
+show_session (OcgSessionPage *self,
+              const char     *session_id)
+{
+  OcgSync *sync;
 
   /* The transcript being left takes its rows with it: a focus in them (the
    * "Open Session" button of a task step, say) moves to the composer
@@ -277,6 +306,7 @@ ocg_session_page_set_session (OcgSessionPage *self,
   follow_session (self, session_id != NULL ? ocg_store_lookup_session (self->store, session_id) : NULL);
   set_action_enabled (self, "rename", session_id != NULL);
   set_action_enabled (self, "delete", session_id != NULL);
+  update_back (self);
 }
 
 const char *
@@ -708,15 +738,34 @@ retry_send_action (GSimpleAction *action,
     }
 }
 
+/* A subagent's session, in place of its parent's, with a way back */
 static void
 open_child_action (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
+  OcgSessionPage *self = user_data;
   const char *session_id = g_variant_get_string (parameter, NULL);
 
-  if (*session_id != '\0')
-    ocg_session_page_set_session (user_data, session_id);
+  if (*session_id == '\0' || g_strcmp0 (session_id, self->session_id) == 0)
+    return;
+  if (self->session_id != NULL)
+    g_ptr_array_add (self->back, g_strdup (self->session_id));
+  show_session (self, session_id);
+}
+
+static void
+back_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  OcgSessionPage *self = user_data;
+  g_autofree char *parent = NULL;
+
+  if (self->back->len == 0)
+    return;
+  parent = g_ptr_array_steal_index (self->back, self->back->len - 1);
+  show_session (self, parent);
 }
 
 static void
@@ -740,6 +789,7 @@ static const GActionEntry action_entries[] = {
   { .name = "rename", .activate = rename_action },
   { .name = "delete", .activate = delete_action },
   { .name = "open-child", .activate = open_child_action, .parameter_type = "s" },
+  { .name = "back", .activate = back_action },
   { .name = "load-older", .activate = load_older_action, .parameter_type = "s" },
 };
 
@@ -755,6 +805,29 @@ ocg_session_page_constructed (GObject *object)
 
   g_assert (self->connection != NULL);
   self->store = g_object_ref (ocg_connection_get_store (self->connection));
+
+  /* The way back from a child session */
+  {
+    GtkWidget *button = gtk_button_new ();
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("go-previous-symbolic"));
+    self->back_label = gtk_label_new (NULL);
+    gtk_label_set_ellipsize (GTK_LABEL (self->back_label), PANGO_ELLIPSIZE_END);
+    gtk_box_append (GTK_BOX (box), self->back_label);
+    gtk_button_set_child (GTK_BUTTON (button), box);
+    gtk_widget_add_css_class (button, "flat");
+    gtk_widget_set_halign (button, GTK_ALIGN_START);
+    gtk_widget_set_tooltip_text (button, _("Back to the parent session (Alt+Left)"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "session.back");
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Back to the parent session"), -1);
+    self->back_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+    gtk_widget_add_css_class (self->back_bar, "session-back");
+    gtk_box_append (GTK_BOX (self->back_bar), button);
+    gtk_widget_set_visible (self->back_bar, FALSE);
+    gtk_widget_set_parent (self->back_bar, GTK_WIDGET (self));
+  }
 
   self->chat_view = ocg_chat_view_new (self->store);
   gtk_widget_set_vexpand (self->chat_view, TRUE);
@@ -795,7 +868,7 @@ ocg_session_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->watched_sync);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  self->chat_view = self->prompt_dock = self->composer = NULL;
+  self->chat_view = self->prompt_dock = self->composer = self->back_bar = self->back_label = NULL;
   g_clear_object (&self->store);
   g_clear_object (&self->connection);
 
@@ -810,6 +883,7 @@ ocg_session_page_finalize (GObject *object)
   g_free (self->session_id);
   g_free (self->title);
   g_hash_table_unref (self->pending_texts);
+  g_ptr_array_unref (self->back);
   g_object_unref (self->cancellable);
   g_object_unref (self->actions);
 
@@ -909,6 +983,7 @@ ocg_session_page_class_init (OcgSessionPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "sessionpage");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "session.back", NULL);
 }
 
 static void
@@ -918,6 +993,7 @@ ocg_session_page_init (OcgSessionPage *self)
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   self->pending_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->back = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
