@@ -59,6 +59,10 @@ struct _OcgWindow
   GtkWidget            *chat_box;
   AdwTabView           *tab_view;
   AdwTabBar            *tab_bar;
+  GtkWidget            *tabs_box;
+  GtkWidget            *split_box;
+  GtkLabel             *split_title;
+  OcgSessionPage       *split_page;    /* the right pane's, when there is one */
   AdwStatusPage        *unreachable_page;
   GtkLabel             *unreachable_address;
   GtkLabel             *unreachable_countdown;
@@ -67,7 +71,9 @@ struct _OcgWindow
 
   /* Made in code: they need the store */
   GtkWidget            *sidebar;
-  OcgSessionPage       *page;          /* the selected tab's (NULL while the window goes) */
+  OcgSessionPage       *page;          /* the active one: the selected tab's, or the right
+                                        * pane's while the focus is there (NULL while
+                                        * the window goes) */
   GSignalGroup         *page_signals;
 };
 
@@ -256,15 +262,17 @@ save_tabs (OcgWindow *self)
     }
   selected = adw_tab_view_get_selected_page (self->tab_view);
 
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(asi)}"));
-  g_variant_builder_add (&builder, "{s(asi)}", project, &ids,
-                         selected != NULL ? adw_tab_view_get_page_position (self->tab_view, selected) : 0);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(asis)}"));
+  g_variant_builder_add (&builder, "{s(asis)}", project, &ids,
+                         selected != NULL ? adw_tab_view_get_page_position (self->tab_view, selected) : 0,
+                         self->split_page != NULL && ocg_session_page_get_session (self->split_page) != NULL
+                           ? ocg_session_page_get_session (self->split_page) : "");
   old = g_settings_get_value (self->settings, "open-tabs");
   g_variant_iter_init (&iter, old);
-  while (g_variant_iter_next (&iter, "{&s@(asi)}", &key, &value))
+  while (g_variant_iter_next (&iter, "{&s@(asis)}", &key, &value))
     {
       if (strcmp (key, project) != 0 && kept++ < MAX_PROJECTS - 1)
-        g_variant_builder_add (&builder, "{s@(asi)}", key, value);
+        g_variant_builder_add (&builder, "{s@(asis)}", key, value);
       g_variant_unref (value);
     }
   g_settings_set_value (self->settings, "open-tabs", g_variant_builder_end (&builder));
@@ -277,9 +285,10 @@ restore_tabs (OcgWindow *self)
   g_autoptr(GVariant) all = NULL;
   g_autoptr(GVariant) ids = NULL;
   int selected = 0;
+  const char *split = NULL;
 
   if (self->settings == NULL || project == NULL ||
-      !g_variant_lookup ((all = g_settings_get_value (self->settings, "open-tabs")), project, "(@asi)", &ids, &selected))
+      !g_variant_lookup ((all = g_settings_get_value (self->settings, "open-tabs")), project, "(@asi&s)", &ids, &selected, &split))
     {
       self->restoring = FALSE;
       return;
@@ -297,6 +306,8 @@ restore_tabs (OcgWindow *self)
     }
   if (selected >= 0 && selected < adw_tab_view_get_n_pages (self->tab_view))
     adw_tab_view_set_selected_page (self->tab_view, adw_tab_view_get_nth_page (self->tab_view, selected));
+  if (split != NULL && *split != '\0')
+    ocg_window_open_to_right (self, split);
   self->restoring = FALSE;
 }
 
@@ -313,19 +324,108 @@ on_n_pages_changed (OcgWindow *self)
 /* The window follows the selected tab: its title, its session in the
  * sidebar, its actions for the header menu and the shortcuts */
 static void
+set_active_page (OcgWindow      *self,
+                 OcgSessionPage *page)
+{
+  if (self->page == page)
+    return;
+  self->page = page;
+  g_signal_group_set_target (self->page_signals, page);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "session",
+                                  page != NULL ? ocg_session_page_get_actions (page) : NULL);
+  if (page != NULL)
+    on_page_session_changed (self);
+}
+
+static void
 on_selected_page_changed (OcgWindow *self)
 {
   AdwTabPage *tab = adw_tab_view_get_selected_page (self->tab_view);
 
-  self->page = tab != NULL ? page_of (tab) : NULL;
-  g_signal_group_set_target (self->page_signals, self->page);
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "session",
-                                  self->page != NULL ? ocg_session_page_get_actions (self->page) : NULL);
+  set_active_page (self, tab != NULL ? page_of (tab) : NULL);
   if (tab == NULL)
     return;
   adw_tab_page_set_needs_attention (tab, FALSE);
   on_page_session_changed (self);
   save_tabs (self);
+}
+
+/* The split: a second session in a pane to the right, live as the tabs
+ * are. The window's title, header menu and shortcuts follow the pane
+ * the focus is in. */
+
+static void
+on_tabs_focus (OcgWindow *self)
+{
+  AdwTabPage *tab = adw_tab_view_get_selected_page (self->tab_view);
+
+  if (tab != NULL)
+    set_active_page (self, page_of (tab));
+}
+
+static void
+on_split_focus (OcgWindow *self)
+{
+  if (self->split_page != NULL)
+    set_active_page (self, self->split_page);
+}
+
+static void
+close_split (OcgWindow *self)
+{
+  GtkWidget *page = GTK_WIDGET (self->split_page);
+
+  if (page == NULL)
+    return;
+  self->split_page = NULL;
+  if (self->page == OCG_SESSION_PAGE (page))
+    on_tabs_focus (self);
+  gtk_box_remove (GTK_BOX (self->split_box), page);
+  gtk_widget_set_visible (self->split_box, FALSE);
+  save_tabs (self);
+  if (self->page != NULL)
+    ocg_session_page_focus_composer (self->page);
+}
+
+/* Shows @session_id (NULL: a new session) in the pane to the right, made
+ * when there is none */
+void
+ocg_window_open_to_right (OcgWindow  *self,
+                          const char *session_id)
+{
+  g_return_if_fail (OCG_IS_WINDOW (self));
+
+  if (self->split_page == NULL)
+    {
+      GtkWidget *page = ocg_session_page_new (self->connection);
+      int width = gtk_widget_get_width (self->chat_box);
+
+      gtk_widget_set_vexpand (page, TRUE);
+      self->split_page = OCG_SESSION_PAGE (page);
+      g_object_bind_property (page, "title", self->split_title, "label", G_BINDING_SYNC_CREATE);
+      g_signal_connect_object (page, "failed", G_CALLBACK (toast), self, G_CONNECT_SWAPPED);
+      if (self->settings != NULL)
+        g_settings_bind (self->settings, "timeline-expanded", page, "expand-finished", G_SETTINGS_BIND_GET);
+      gtk_box_append (GTK_BOX (self->split_box), page);
+      gtk_widget_set_visible (self->split_box, TRUE);
+      if (width > 0)
+        gtk_paned_set_position (GTK_PANED (self->chat_box), width / 2);
+    }
+  ocg_session_page_set_session (self->split_page, session_id);
+  show_content (self);
+  if (!self->restoring)
+    {
+      ocg_session_page_focus_composer (self->split_page);
+      set_active_page (self, self->split_page);
+    }
+  save_tabs (self);
+}
+
+GtkWidget *
+ocg_window_get_split_page (OcgWindow *self)
+{
+  g_return_val_if_fail (OCG_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->split_page);
 }
 
 /* The last tab is not closed: it becomes a new session */
@@ -721,8 +821,43 @@ close_tab_action (GtkWidget  *widget,
   OcgWindow *self = OCG_WINDOW (widget);
   AdwTabPage *tab = adw_tab_view_get_selected_page (self->tab_view);
 
-  if (tab != NULL)
+  /* In the right pane, it is that pane that closes */
+  if (self->split_page != NULL && self->page == self->split_page)
+    close_split (self);
+  else if (tab != NULL)
     adw_tab_view_close_page (self->tab_view, tab);
+}
+
+/* Ctrl+\: the session in front, to the right as well; again, back to one */
+static void
+split_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OcgWindow *self = OCG_WINDOW (widget);
+
+  if (self->split_page != NULL)
+    close_split (self);
+  else
+    ocg_window_open_to_right (self, session_id (self));
+}
+
+static void
+close_split_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  close_split (OCG_WINDOW (widget));
+}
+
+static void
+open_to_right_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  ocg_window_open_to_right (OCG_WINDOW (widget), *id != '\0' ? id : NULL);
 }
 
 /* A sidebar row's middle click */
@@ -994,6 +1129,7 @@ ocg_window_dispose (GObject *object)
   if (self->tab_view != NULL)
     g_signal_handlers_disconnect_by_data (self->tab_view, self);
   self->page = NULL;
+  self->split_page = NULL;
   g_clear_object (&self->page_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), OCG_TYPE_WINDOW);
   g_clear_object (&self->connection);
@@ -1100,6 +1236,9 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, chat_box);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, tab_bar);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, tabs_box);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, split_box);
+  gtk_widget_class_bind_template_child (widget_class, OcgWindow, split_title);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_address);
   gtk_widget_class_bind_template_child (widget_class, OcgWindow, unreachable_countdown);
@@ -1115,6 +1254,9 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-tab", NULL, new_tab_action);
   gtk_widget_class_install_action (widget_class, "win.close-tab", NULL, close_tab_action);
   gtk_widget_class_install_action (widget_class, "win.open-in-new-tab", "s", open_in_new_tab_action);
+  gtk_widget_class_install_action (widget_class, "win.split", NULL, split_action);
+  gtk_widget_class_install_action (widget_class, "win.close-split", NULL, close_split_action);
+  gtk_widget_class_install_action (widget_class, "win.open-to-right", "s", open_to_right_action);
   gtk_widget_class_install_action (widget_class, "win.next-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
@@ -1128,6 +1270,7 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.new-tab", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.close-tab", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_backslash, GDK_CONTROL_MASK, "win.split", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.search", NULL);
@@ -1173,6 +1316,15 @@ ocg_window_new (OcgApplication *application,
   self->page_signals = g_signal_group_new (OCG_TYPE_SESSION_PAGE);
   g_signal_group_connect_swapped (self->page_signals, "notify::title", G_CALLBACK (update_title), self);
   g_signal_group_connect_swapped (self->page_signals, "notify::session-id", G_CALLBACK (on_page_session_changed), self);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect_swapped (focus, "enter", G_CALLBACK (on_tabs_focus), self);
+    gtk_widget_add_controller (self->tabs_box, focus);
+    focus = gtk_event_controller_focus_new ();
+    g_signal_connect_swapped (focus, "enter", G_CALLBACK (on_split_focus), self);
+    gtk_widget_add_controller (self->split_box, focus);
+  }
 
   g_signal_connect (connection, "notify", G_CALLBACK (on_connection_notify), self);
   g_signal_connect (self, "map", G_CALLBACK (on_mapped), NULL);

@@ -22,6 +22,9 @@ void           ocg_window_open_session     (OcgWindow      *self,
 void           ocg_window_open_session_in_tab (OcgWindow   *self,
                                                const char  *session_id);
 AdwTabView    *ocg_window_get_tab_view     (OcgWindow      *self);
+void           ocg_window_open_to_right    (OcgWindow      *self,
+                                            const char     *session_id);
+GtkWidget     *ocg_window_get_split_page   (OcgWindow      *self);
 const char    *ocg_window_get_session      (OcgWindow      *self);
 GtkWidget     *ocg_window_get_composer     (OcgWindow      *self);
 GtkWidget     *ocg_window_get_chat_view    (OcgWindow      *self);

@@ -225,6 +225,18 @@ main (int   argc,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-tab", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-tab", NULL);
 
+  /* 3b. Split: the streaming session to the right of the one asking */
+  ocg_window_open_to_right (window, "ses_00live");
+  app_test_run_for (400);
+  save (GTK_WIDGET (window), "split.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-split", NULL);
+
+  /* 3c. A subagent's session opened from its task step, with the way back */
+  gtk_widget_activate_action (GTK_WIDGET (window), "session.open-child", "s", TASK_CHILD);
+  app_test_run_for (400);
+  save (GTK_WIDGET (window), "child-session.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "session.back", NULL);
+
   /* 4. Dark */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   ocg_window_open_session (window, "ses_00live");

@@ -224,6 +224,7 @@ test_tabs_restored (Fixture       *fixture,
   OcgWindow *window;
   AdwTabView *view;
   int selected_tab = -1;
+  const char *split = NULL;
 
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   settings = ocg_application_get_settings (app);
@@ -234,12 +235,14 @@ test_tabs_restored (Fixture       *fixture,
   ocg_window_open_session (window, TOOLS);
   ocg_window_open_session_in_tab (window, TASK);
   ocg_window_open_session_in_tab (window, NULL);
+  ocg_window_open_to_right (window, TOOLS);
   adw_tab_view_set_selected_page (ocg_window_get_tab_view (window),
                                   adw_tab_view_get_nth_page (ocg_window_get_tab_view (window), 1));
   saved = g_settings_get_value (settings, "open-tabs");
-  g_assert_true (g_variant_lookup (saved, "/home/user/demo", "(@asi)", &ids, &selected_tab));
+  g_assert_true (g_variant_lookup (saved, "/home/user/demo", "(@asi&s)", &ids, &selected_tab, &split));
   g_assert_cmpuint (g_variant_n_children (ids), ==, 3);
   g_assert_cmpint (selected_tab, ==, 1);
+  g_assert_cmpstr (split, ==, TOOLS);
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* The next window of the project */
@@ -251,10 +254,68 @@ test_tabs_restored (Fixture       *fixture,
   g_assert_cmpstr (ocg_window_get_session (window), ==, TASK);
   g_assert_cmpstr (ocg_session_page_get_session (OCG_SESSION_PAGE (adw_tab_page_get_child (adw_tab_view_get_nth_page (view, 0)))), ==, TOOLS);
   g_assert_null (ocg_session_page_get_session (OCG_SESSION_PAGE (adw_tab_page_get_child (adw_tab_view_get_nth_page (view, 2)))));
+  g_assert_nonnull (ocg_window_get_split_page (window));
+  g_assert_cmpstr (ocg_session_page_get_session (OCG_SESSION_PAGE (ocg_window_get_split_page (window))), ==, TOOLS);
   /* Each shows its session, not just its title */
   adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 2));
   g_assert_true (app_test_wait (window_loaded, window, 30000));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+has_focus_in (gpointer widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* Two sessions side by side: Ctrl+\ puts the one in front to the right as
+ * well, each pane live with its own composer; the window follows the pane
+ * the focus is in; Ctrl+W there closes it */
+static void
+test_split (Fixture       *fixture,
+            gconstpointer  data)
+{
+  OcgSessionPage *left, *right;
+
+  ocg_window_open_session (fixture->window, TOOLS);
+  g_assert_null (ocg_window_get_split_page (fixture->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.split", NULL));
+  right = OCG_SESSION_PAGE (ocg_window_get_split_page (fixture->window));
+  g_assert_nonnull (right);
+  g_object_ref (right);
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (right)));
+  g_assert_cmpstr (ocg_session_page_get_session (right), ==, TOOLS);
+  g_assert_true (app_test_wait (page_loaded, right, 30000));
+  g_assert_true (app_test_wait (has_focus_in, ocg_session_page_get_composer (right), 30000));
+  /* The focus is in the right pane: the window acts on it */
+  g_assert_true (ocg_window_get_composer (fixture->window) == ocg_session_page_get_composer (right));
+  g_assert_nonnull (app_test_find_label (GTK_WIDGET (fixture->window), window_fixture_session_title (fixture, TOOLS)));
+
+  /* Another session on the left; both live */
+  left = tab_page (fixture, 0);
+  ocg_session_page_set_session (left, TASK);
+  g_assert_true (app_test_wait (page_loaded, left, 30000));
+  gtk_widget_grab_focus (ocg_session_page_get_composer (left));
+  g_assert_true (ocg_window_get_composer (fixture->window) == ocg_session_page_get_composer (left));
+  g_assert_cmpstr (ocg_window_get_session (fixture->window), ==, TASK);
+  window_fixture_push (fixture, "session.status", "{\"sessionID\": \"%s\", \"status\": {\"type\": \"busy\"}}", TOOLS);
+  g_assert_true (app_test_wait ((gboolean (*) (gpointer)) ocg_session_page_get_busy, right, 30000));
+  g_assert_false (ocg_session_page_get_busy (left));
+  g_assert_true (g_action_group_get_action_enabled (ocg_session_page_get_actions (right), "stop"));
+  g_assert_false (g_action_group_get_action_enabled (ocg_session_page_get_actions (left), "stop"));
+
+  /* Ctrl+W in the right pane closes it, and nothing else */
+  gtk_widget_grab_focus (ocg_session_page_get_composer (right));
+  g_assert_true (ocg_window_get_composer (fixture->window) == ocg_session_page_get_composer (right));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.close-tab", NULL));
+  g_assert_null (ocg_window_get_split_page (fixture->window));
+  g_assert_finalize_object (right);
+  g_assert_cmpint (n_tabs (fixture), ==, 1);
+  g_assert_cmpstr (ocg_window_get_session (fixture->window), ==, TASK);
+  g_assert_true (ocg_window_get_composer (fixture->window) == ocg_session_page_get_composer (left));
 }
 
 int
@@ -268,6 +329,7 @@ main (int   argc,
   ADD ("closed-tab-is-freed", test_closed_tab_is_freed);
   ADD ("session-from-events", test_session_from_events_in_tab);
   ADD ("restored", test_tabs_restored);
+  ADD ("split", test_split);
 #undef ADD
 
   return g_test_run ();
