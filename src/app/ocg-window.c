@@ -995,6 +995,31 @@ notify_user (OcgWindow  *self,
   g_application_send_notification (app, id, notification);
 }
 
+/* A tab whose session (or a subagent of it) waits for the user or failed
+ * is marked while another tab is in front */
+static void
+mark_tab_of (OcgWindow  *self,
+             OcgStore   *store,
+             const char *session_id,
+             const char *what)
+{
+  OcgSession *session = ocg_store_lookup_session (store, session_id);
+  const char *parent = session != NULL ? ocg_session_get_parent_id (session) : NULL;
+  gboolean waiting = FALSE;
+
+  if (g_str_equal (what, "permission") || g_str_equal (what, "question"))
+    waiting = g_list_model_get_n_items (ocg_store_get_requests (store, g_str_equal (what, "permission")
+                                                                       ? OCG_REQUEST_PERMISSION : OCG_REQUEST_QUESTION,
+                                                                session_id)) > 0;
+  else if (g_str_equal (what, "error"))
+    waiting = ocg_store_get_error (store, session_id) != NULL;
+  if (!waiting)
+    return;
+  mark_unseen (self, find_tab (self, session_id));
+  if (parent != NULL)
+    mark_unseen (self, find_tab (self, parent));
+}
+
 static void
 on_session_data_changed (OcgStore   *store,
                          const char *session_id,
@@ -1002,6 +1027,8 @@ on_session_data_changed (OcgStore   *store,
                          OcgWindow  *self)
 {
   OcgSession *session = ocg_store_lookup_session (store, session_id);
+
+  mark_tab_of (self, store, session_id, what);
 
   /* Subagents report through their parent */
   if (session != NULL && ocg_session_get_parent_id (session) != NULL)

@@ -135,6 +135,16 @@ test_tabs (Fixture       *fixture,
   adw_tab_view_set_selected_page (view, tab (fixture, 1));
   g_assert_false (adw_tab_page_get_needs_attention (tab (fixture, 1)));
 
+  /* So is the tab whose subagent asks for a permission */
+  adw_tab_view_set_selected_page (view, tab (fixture, 0));
+  window_fixture_push (fixture, "permission.asked",
+                       "{\"id\": \"per_tabs\", \"sessionID\": \"%s\", \"permission\": \"bash\","
+                       " \"patterns\": [\"ls\"], \"metadata\": {}}", FIXTURE_TASK_CHILD);
+  g_assert_true (app_test_wait (tab_needs_attention, tab (fixture, 1), 30000));
+  g_assert_false (adw_tab_page_get_needs_attention (tab (fixture, 0)));
+  adw_tab_view_set_selected_page (view, tab (fixture, 1));
+  g_assert_false (adw_tab_page_get_needs_attention (tab (fixture, 1)));
+
   /* Ctrl+W closes the tab; the last one stays, as a new session */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.close-tab", NULL));
   g_assert_cmpint (n_tabs (fixture), ==, 1);
