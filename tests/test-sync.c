@@ -812,6 +812,162 @@ test_client_loopback (void)
     }
 }
 
+
+typedef struct
+{
+  OcgStore   *store;
+  const char *session_id;
+  gboolean    busy;
+} StatusWait;
+
+static gboolean
+has_status (gpointer data)
+{
+  StatusWait *w = data;
+
+  return (ocg_store_get_status (w->store, w->session_id) != NULL) == w->busy;
+}
+
+static void
+spin_until_status (OcgStore   *store,
+                   const char *session_id)
+{
+  StatusWait w = { store, session_id, TRUE };
+
+  spin_until (has_status, &w, 5000);
+}
+
+static void
+spin_until_idle (OcgStore   *store,
+                 const char *session_id)
+{
+  StatusWait w = { store, session_id, FALSE };
+
+  spin_until (has_status, &w, 5000);
+}
+
+/* Messages of session @i: "msg_<i>_<k>", three of them with a part each */
+static char *
+session_messages (guint i)
+{
+  GString *json = g_string_new ("[");
+
+  for (guint k = 0; k < 3; k++)
+    g_string_append_printf (json, "%s{\"info\":{\"id\":\"msg_%06u_%u\",\"sessionID\":\"ses_%06u\",\"role\":\"user\"},"
+                            "\"parts\":[{\"id\":\"prt_%06u_%u\",\"messageID\":\"msg_%06u_%u\",\"sessionID\":\"ses_%06u\","
+                            "\"type\":\"text\",\"text\":\"Message %u of session %u\"}]}",
+                            k > 0 ? "," : "", i, k, i, i, k, i, k, i, k, i);
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
+}
+
+typedef struct
+{
+  OcgSync *sync;
+  const char *session_id;
+} Loaded;
+
+static gboolean
+is_loaded (gpointer data)
+{
+  Loaded *l = data;
+
+  return ocg_sync_get_messages_loaded (l->sync, l->session_id);
+}
+
+/* 200 sessions shown one after the other, as a user going down the sidebar:
+ * the messages kept are those of the one shown and of the few shown last;
+ * one that works or waits for the user keeps its messages; one shown again
+ * is fetched again, whole */
+static void
+test_release_sessions (void)
+{
+  g_autoptr(FakeServer) server = fake_server_new ();
+  g_autoptr(OcgStore) store = ocg_store_new ();
+  g_autofree char *url = fake_server_get_url (server);
+  g_autoptr(OcgClient) client = ocg_client_new (url, NULL, NULL, NULL);
+  g_autofree char *sessions = many_sessions (200, NULL, NULL);
+  g_autoptr(OcgSync) sync = NULL;
+  gpointer weak[3] = { NULL, NULL, NULL };
+  const guint keep = 4;
+
+  fake_server_set (server, "/session", sessions);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/session/ses_%06u/message", i);
+      g_autofree char *todo = g_strdup_printf ("/session/ses_%06u/todo", i);
+      g_autofree char *messages = session_messages (i);
+
+      fake_server_set (server, path, messages);
+      fake_server_set (server, todo, "[]");
+    }
+  sync = ocg_sync_new (store, client);
+  ocg_sync_set_keep (sync, keep);
+  ocg_sync_start (sync);
+  spin_until (is_synced, sync, 5000);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ses_%06u", i);
+      Loaded loaded = { sync, id };
+
+      ocg_sync_hold_session (sync, id);
+      spin_until (is_loaded, &loaded, 5000);
+      g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, id)), ==, 3);
+      if (i == 10)
+        {
+          /* Session 10 is busy when it is left, and session 11 asks */
+          fake_server_push (server, "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_000010\","
+                                    "\"status\":{\"type\":\"busy\"}}}");
+          spin_until_status (store, "ses_000010");
+        }
+      if (i == 0)
+        for (guint k = 0; k < 3; k++)
+          {
+            g_autofree char *part_id = g_strdup_printf ("prt_000000_%u", k);
+            weak[k] = ocg_store_lookup_part (store, part_id);
+            g_object_add_weak_pointer (G_OBJECT (weak[k]), &weak[k]);
+          }
+      ocg_sync_release_session (sync, id);
+      /* Never more than the kept ones, the busy one and the one shown */
+      g_assert_cmpuint (ocg_sync_get_n_tracked (sync), <=, keep + 2);
+    }
+
+  /* What is left: the last shown, and the busy one */
+  g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, "ses_000199")), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, "ses_000010")), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, "ses_000100")), ==, 0);
+  g_assert_null (ocg_store_lookup_part (store, "prt_000100_0"));
+  /* The records are freed, not only out of the store */
+  for (guint k = 0; k < G_N_ELEMENTS (weak); k++)
+    g_assert_null (weak[k]);
+  /* The sessions themselves stay, for the sidebar */
+  g_assert_nonnull (ocg_store_lookup_session (store, "ses_000100"));
+
+  /* Shown again: fetched again */
+  {
+    Loaded loaded = { sync, "ses_000100" };
+
+    ocg_sync_hold_session (sync, "ses_000100");
+    spin_until (is_loaded, &loaded, 5000);
+    g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, "ses_000100")), ==, 3);
+    ocg_sync_release_session (sync, "ses_000100");
+  }
+
+  /* The busy one goes once it is idle and others are shown after it */
+  fake_server_push (server, "{\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_000010\","
+                            "\"status\":{\"type\":\"idle\"}}}");
+  spin_until_idle (store, "ses_000010");
+  for (guint i = 150; i < 150 + keep + 1; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ses_%06u", i);
+
+      ocg_sync_hold_session (sync, id);
+      ocg_sync_release_session (sync, id);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, "ses_000010")), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -830,6 +986,7 @@ main (int   argc,
   g_test_add_func ("/sync/server/session-pages", test_session_pages);
   g_test_add_func ("/sync/server/message-page-one-change", test_message_page_one_change);
   g_test_add_func ("/sync/server/monitor-takes-all-sessions", test_monitor_takes_all_sessions);
+  g_test_add_func ("/sync/server/release-sessions", test_release_sessions);
 
   return g_test_run ();
 }

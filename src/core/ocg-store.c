@@ -280,6 +280,22 @@ remove_message_parts (OcgStore   *self,
   g_ptr_array_unref (ocg_record_store_remove_group (self->parts, message_id));
 }
 
+/* Drops the messages of @session_id and their parts, keeping the session,
+ * its status and its requests: what a session no window shows needs */
+void
+ocg_store_release_messages (OcgStore   *self,
+                            const char *session_id)
+{
+  g_autoptr(GPtrArray) message_ids = NULL;
+
+  g_return_if_fail (OCG_IS_STORE (self));
+  g_return_if_fail (session_id != NULL);
+
+  message_ids = ocg_record_store_remove_group (self->messages, session_id);
+  for (guint i = 0; i < message_ids->len; i++)
+    remove_message_parts (self, g_ptr_array_index (message_ids, i));
+}
+
 gboolean
 ocg_store_remove_session (OcgStore   *self,
                           const char *session_id)

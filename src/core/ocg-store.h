@@ -51,6 +51,8 @@ void            ocg_store_freeze_sessions  (OcgStore    *self);
 void            ocg_store_thaw_sessions    (OcgStore    *self);
 gboolean        ocg_store_remove_session     (OcgStore       *self,
                                               const char     *session_id);
+void            ocg_store_release_messages   (OcgStore       *self,
+                                              const char     *session_id);
 OcgMessage     *ocg_store_upsert_message     (OcgStore       *self,
                                               JsonObject     *info,
                                               GError        **error);

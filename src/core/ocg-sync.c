@@ -40,6 +40,9 @@ struct _OcgSync
   OcgEventSource *source;
   gboolean        mirror_all;
   GHashTable     *tracked;       /* session ids whose messages are mirrored */
+  GHashTable     *holds;         /* session id -> how many views show it */
+  GQueue          unheld;        /* tracked ids no view shows, least recently shown first */
+  guint           keep;          /* how many of those keep their messages */
   GHashTable     *history;       /* session id -> History, for the app's paging */
 
   /* The app's window on the sessions (see SESSION_PAGE) */
@@ -137,10 +140,24 @@ malformed (OcgSync    *self,
 }
 
 static void
+drop_unheld (OcgSync    *self,
+             const char *session_id)
+{
+  GList *link = g_queue_find_custom (&self->unheld, session_id, (GCompareFunc) g_strcmp0);
+
+  if (link != NULL)
+    {
+      g_free (link->data);
+      g_queue_delete_link (&self->unheld, link);
+    }
+}
+
+static void
 forget_session (OcgSync    *self,
                 const char *session_id)
 {
   ocg_store_remove_session (self->store, session_id);
+  drop_unheld (self, session_id);
   g_hash_table_remove (self->tracked, session_id);
   g_hash_table_remove (self->history, session_id);
   g_hash_table_remove (self->found, session_id);
@@ -1316,6 +1333,8 @@ ocg_sync_finalize (GObject *object)
   OcgSync *self = OCG_SYNC (object);
 
   g_clear_pointer (&self->tracked, g_hash_table_unref);
+  g_clear_pointer (&self->holds, g_hash_table_unref);
+  g_queue_clear_full (&self->unheld, g_free);
   g_clear_pointer (&self->history, g_hash_table_unref);
   g_clear_pointer (&self->found, g_hash_table_unref);
   g_clear_pointer (&self->search, g_free);
@@ -1387,6 +1406,9 @@ static void
 ocg_sync_init (OcgSync *self)
 {
   self->tracked = id_set ();
+  self->holds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->unheld);
+  self->keep = G_MAXUINT;
   self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, history_free);
   self->found = id_set ();
   self->floor = NO_FLOOR;
@@ -1499,6 +1521,128 @@ ocg_sync_track_session (OcgSync    *self,
                                       on_session_checked, fetch_new (self, session_id));
       fetch_session_data (self, session_id);
     }
+}
+
+/**
+ * ocg_sync_untrack_session:
+ *
+ * Stops mirroring the messages of @session_id, and drops those the store
+ * has: the half of ocg_sync_track_session() that a view that no longer
+ * shows a session needs. The session itself stays, with its status and
+ * requests.
+ */
+void
+ocg_sync_untrack_session (OcgSync    *self,
+                          const char *session_id)
+{
+  g_return_if_fail (OCG_IS_SYNC (self));
+  g_return_if_fail (session_id != NULL);
+
+  drop_unheld (self, session_id);
+  if (!g_hash_table_remove (self->tracked, session_id))
+    return;
+  g_hash_table_remove (self->history, session_id);
+  ocg_store_release_messages (self->store, session_id);
+}
+
+/* A session still at work, or waiting for the user, keeps its messages */
+static gboolean
+can_release (OcgSync    *self,
+             const char *session_id)
+{
+  return ocg_store_get_status (self->store, session_id) == NULL &&
+         g_list_model_get_n_items (ocg_store_get_requests (self->store, OCG_REQUEST_PERMISSION, session_id)) == 0 &&
+         g_list_model_get_n_items (ocg_store_get_requests (self->store, OCG_REQUEST_QUESTION, session_id)) == 0;
+}
+
+/* Releases the least recently shown sessions beyond the number kept */
+static void
+trim (OcgSync *self)
+{
+  GList *link = self->unheld.head;
+
+  while (link != NULL && self->unheld.length > self->keep)
+    {
+      GList *next = link->next;
+      g_autofree char *id = NULL;
+
+      if (can_release (self, link->data))
+        {
+          id = link->data;
+          g_queue_delete_link (&self->unheld, link);
+          ocg_sync_untrack_session (self, id);
+        }
+      link = next;
+    }
+}
+
+/**
+ * ocg_sync_hold_session:
+ *
+ * A view shows @session_id: it is tracked, and kept until as many
+ * ocg_sync_release_session() calls
+ */
+void
+ocg_sync_hold_session (OcgSync    *self,
+                       const char *session_id)
+{
+  guint holds;
+
+  g_return_if_fail (OCG_IS_SYNC (self));
+  g_return_if_fail (session_id != NULL);
+
+  holds = GPOINTER_TO_UINT (g_hash_table_lookup (self->holds, session_id));
+  g_hash_table_replace (self->holds, g_strdup (session_id), GUINT_TO_POINTER (holds + 1));
+  drop_unheld (self, session_id);
+  ocg_sync_track_session (self, session_id);
+}
+
+/**
+ * ocg_sync_release_session:
+ *
+ * A view no longer shows @session_id. Once none does, the session's
+ * messages stay for a while: the "keep" most recently shown sessions no view
+ * shows keep theirs, and older ones are released (ocg_sync_untrack_session())
+ * unless they are busy or wait for the user.
+ */
+void
+ocg_sync_release_session (OcgSync    *self,
+                          const char *session_id)
+{
+  guint holds;
+
+  g_return_if_fail (OCG_IS_SYNC (self));
+  g_return_if_fail (session_id != NULL);
+
+  holds = GPOINTER_TO_UINT (g_hash_table_lookup (self->holds, session_id));
+  g_return_if_fail (holds > 0);
+  if (holds > 1)
+    {
+      g_hash_table_replace (self->holds, g_strdup (session_id), GUINT_TO_POINTER (holds - 1));
+      return;
+    }
+  g_hash_table_remove (self->holds, session_id);
+  if (g_hash_table_contains (self->tracked, session_id))
+    g_queue_push_tail (&self->unheld, g_strdup (session_id));
+  trim (self);
+}
+
+/* How many sessions no view shows keep their messages (G_MAXUINT: all) */
+void
+ocg_sync_set_keep (OcgSync *self,
+                   guint    keep)
+{
+  g_return_if_fail (OCG_IS_SYNC (self));
+
+  self->keep = keep;
+  trim (self);
+}
+
+guint
+ocg_sync_get_n_tracked (OcgSync *self)
+{
+  g_return_val_if_fail (OCG_IS_SYNC (self), 0);
+  return g_hash_table_size (self->tracked);
 }
 
 gboolean

@@ -24,6 +24,15 @@ void            ocg_sync_start              (OcgSync        *self);
 void            ocg_sync_stop               (OcgSync        *self);
 void            ocg_sync_track_session      (OcgSync        *self,
                                              const char     *session_id);
+void            ocg_sync_untrack_session    (OcgSync        *self,
+                                             const char     *session_id);
+void            ocg_sync_hold_session       (OcgSync        *self,
+                                             const char     *session_id);
+void            ocg_sync_release_session    (OcgSync        *self,
+                                             const char     *session_id);
+void            ocg_sync_set_keep           (OcgSync        *self,
+                                             guint           keep);
+guint           ocg_sync_get_n_tracked      (OcgSync        *self);
 gboolean        ocg_sync_get_synced         (OcgSync        *self);
 gboolean        ocg_sync_get_messages_loaded (OcgSync       *self,
                                              const char     *session_id);
