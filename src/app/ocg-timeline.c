@@ -759,7 +759,7 @@ ask_for_messages (OcgTimeline *self)
 {
   if (self->nested_session == NULL || self->load_asked || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
-  self->load_asked = gtk_widget_activate_action (GTK_WIDGET (self), "win.load-session", "s", self->nested_session);
+  self->load_asked = gtk_widget_activate_action (GTK_WIDGET (self), "session.load-child", "s", self->nested_session);
 }
 
 static void

@@ -783,6 +783,11 @@ on_connection_notify (OcgConnection *connection,
                       GParamSpec    *pspec,
                       OcgWindow     *self)
 {
+  OcgSync *sync = ocg_connection_get_sync (connection);
+
+  /* How many sessions no tab shows keep their messages */
+  if (sync != NULL && self->settings != NULL)
+    ocg_sync_set_keep (sync, (guint) MAX (0, g_settings_get_int (self->settings, "kept-sessions")));
   update_connection (self);
 }
 
@@ -870,20 +875,6 @@ open_in_new_tab_action (GtkWidget  *widget,
 
   if (*session_id != '\0')
     ocg_window_open_session_in_tab (OCG_WINDOW (widget), session_id);
-}
-
-/* A task step shows its child session's steps: follow that session too */
-static void
-load_session_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  OcgWindow *self = OCG_WINDOW (widget);
-  OcgSync *sync = ocg_connection_get_sync (self->connection);
-  const char *session_id = g_variant_get_string (parameter, NULL);
-
-  if (sync != NULL && *session_id != '\0')
-    ocg_sync_track_session (sync, session_id);
 }
 
 /* The sidebar nears its end: the sessions after those paged in */
@@ -1184,13 +1175,22 @@ cycle_region_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   OcgWindow *self = OCG_WINDOW (widget);
-  GtkWidget *regions[] = { self->sidebar,
-                           ocg_session_page_get_chat_view (self->page),
-                           ocg_session_page_get_prompt_dock (self->page),
-                           ocg_session_page_get_composer (self->page) };
+  AdwTabPage *tab = adw_tab_view_get_selected_page (self->tab_view);
+  OcgSessionPage *pages[] = { tab != NULL ? page_of (tab) : NULL, self->split_page };
+  GtkWidget *regions[7] = { self->sidebar };
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   gboolean backward = g_str_equal (action_name, "win.previous-region");
-  guint n = G_N_ELEMENTS (regions), current = n;
+  guint n = 1, current;
+
+  /* The tab's, then the right pane's */
+  for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+    if (pages[p] != NULL)
+      {
+        regions[n++] = ocg_session_page_get_chat_view (pages[p]);
+        regions[n++] = ocg_session_page_get_prompt_dock (pages[p]);
+        regions[n++] = ocg_session_page_get_composer (pages[p]);
+      }
+  current = n;
 
   for (guint i = 0; i < n; i++)
     if (focus != NULL && (focus == regions[i] || gtk_widget_is_ancestor (focus, regions[i])))
@@ -1288,7 +1288,6 @@ ocg_window_class_init (OcgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, cycle_region_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, shortcuts_action);
-  gtk_widget_class_install_action (widget_class, "win.load-session", "s", load_session_action);
   gtk_widget_class_install_action (widget_class, "win.more-sessions", NULL, more_sessions_action);
   gtk_widget_class_install_action (widget_class, "win.search-sessions", "s", search_sessions_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_action);
@@ -1343,6 +1342,19 @@ ocg_window_new (OcgApplication *application,
   self->page_signals = g_signal_group_new (OCG_TYPE_SESSION_PAGE);
   g_signal_group_connect_swapped (self->page_signals, "notify::title", G_CALLBACK (update_title), self);
   g_signal_group_connect_swapped (self->page_signals, "notify::session-id", G_CALLBACK (on_page_session_changed), self);
+  /* F6 before the split's GtkPaned, whose own F6 would take it */
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F6, 0),
+                                                            gtk_named_action_new ("win.next-region")));
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F6, GDK_SHIFT_MASK),
+                                                            gtk_named_action_new ("win.previous-region")));
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
   {
     GtkEventController *focus = gtk_event_controller_focus_new ();
 

@@ -13,6 +13,8 @@
 #include "ocg-composer.h"
 #include "ocg-json.h"
 #include "ocg-session-page.h"
+#include "ocg-sync.h"
+#include "ocg-turn-row.h"
 
 #include <string.h>
 
@@ -224,6 +226,96 @@ test_page_is_freed (Fixture       *fixture,
   g_assert_true (OCG_IS_CONNECTION (fixture->connection));
 }
 
+static gboolean
+not_loading (gpointer data)
+{
+  OcgChatView *view = OCG_CHAT_VIEW (ocg_session_page_get_chat_view (data));
+
+  return !ocg_chat_view_get_loading (view);
+}
+
+static guint
+n_messages_in_store (OcgStore *store)
+{
+  GListModel *sessions = ocg_store_get_sessions (store);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
+    {
+      g_autoptr(OcgSession) session = g_list_model_get_item (sessions, i);
+      GListModel *messages = ocg_store_get_messages (store, ocg_record_get_id (session));
+
+      n += g_list_model_get_n_items (messages);
+    }
+  return n;
+}
+
+/* 200 sessions opened and left in one page, as a user going down the
+ * sidebar: the messages in memory and the rows on screen come back down to
+ * what the page shows and the few sessions kept */
+static void
+test_many_sessions_bounded (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  OcgSessionPage *page = OCG_SESSION_PAGE (ocg_session_page_new (fixture->connection));
+  GtkWidget *window = app_test_window (GTK_WIDGET (page), 900, 700);
+  OcgStore *store = ocg_connection_get_store (fixture->connection);
+  const guint keep = 3, n = 200;
+  guint most_rows = 0;
+  gpointer first_part = NULL;
+
+  ocg_sync_set_keep (ocg_connection_get_sync (fixture->connection), keep);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ses_many%06u", i);
+      g_autofree char *info = g_strdup_printf ("{\"id\": \"%s\", \"title\": \"Many %u\", \"directory\": \"/home/user/demo\","
+                                               " \"time\": {\"created\": %u, \"updated\": %u}}", id, i, i + 1, i + 1);
+      g_autofree char *path = g_strdup_printf ("/session/%s/message", id);
+      g_autofree char *todo = g_strdup_printf ("/session/%s/todo", id);
+      g_autofree char *messages = g_strdup_printf ("[{\"info\": {\"id\": \"msg_many%06u\", \"sessionID\": \"%s\", \"role\": \"user\","
+                                                   " \"time\": {\"created\": 1}}, \"parts\": [{\"id\": \"prt_many%06u\","
+                                                   " \"messageID\": \"msg_many%06u\", \"sessionID\": \"%s\", \"type\": \"text\","
+                                                   " \"text\": \"Question %u\"}]}]", i, id, i, i, id, i);
+
+      fake_server_set (fixture->server, path, messages);
+      fake_server_set (fixture->server, todo, "[]");
+      window_fixture_push (fixture, "session.created", "{\"info\": %s}", info);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ses_many%06u", i);
+      g_autofree char *question = g_strdup_printf ("Question %u", i);
+
+      ocg_session_page_set_session (page, id);
+      g_assert_true (app_test_wait (not_loading, page, 30000));
+      g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, id)), ==, 1);
+      if (i == 0)
+        {
+          first_part = ocg_store_lookup_part (store, "prt_many000000");
+          g_object_add_weak_pointer (G_OBJECT (first_part), &first_part);
+        }
+      if (i % 40 == 0)
+        {
+          app_test_wait_frames (GTK_WIDGET (page), 2);
+          g_assert_nonnull (app_test_find_label (GTK_WIDGET (page), question));
+          most_rows = MAX (most_rows, app_test_count_by_type (GTK_WIDGET (page), OCG_TYPE_TURN_ROW));
+        }
+    }
+  app_test_wait_frames (GTK_WIDGET (page), 2);
+
+  /* The fixture's sessions hold none; of the 200, the one shown and the
+   * kept ones */
+  g_assert_cmpuint (n_messages_in_store (store), <=, keep + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, "ses_many000199")), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (ocg_store_get_messages (store, "ses_many000100")), ==, 0);
+  g_assert_null (first_part);
+  g_assert_cmpuint (app_test_count_by_type (GTK_WIDGET (page), OCG_TYPE_TURN_ROW), <=, most_rows);
+  g_assert_cmpuint (most_rows, <=, 4);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +326,7 @@ main (int   argc,
   ADD ("two-at-once", test_two_at_once);
   ADD ("actions-follow-session", test_actions_follow_session);
   ADD ("page-is-freed", test_page_is_freed);
+  ADD ("many-sessions-bounded", test_many_sessions_bounded);
 #undef ADD
 
   return g_test_run ();

@@ -41,6 +41,8 @@ struct _OcgSessionPage
   GHashTable         *pending_texts;  /* message id -> text, until the send succeeds */
   GCancellable       *cancellable;
   OcgSync            *watched_sync;   /* whose "messages-loaded" we follow (weak) */
+  OcgSync            *held_sync;      /* where the sessions below are held (weak) */
+  GPtrArray          *held;           /* the session shown and the subagents' it shows */
   GSimpleActionGroup *actions;
   GPtrArray          *back;           /* session ids, the parent last: Alt+Left */
 
@@ -225,6 +227,42 @@ on_messages_failed (OcgSync        *sync,
     }
 }
 
+/* The sessions the page shows are held (ocg_sync_hold_session()): their
+ * messages stay while it shows them, and a while after */
+
+static void
+release_all (OcgSessionPage *self)
+{
+  if (self->held_sync != NULL)
+    for (guint i = 0; i < self->held->len; i++)
+      ocg_sync_release_session (self->held_sync, g_ptr_array_index (self->held, i));
+  g_ptr_array_set_size (self->held, 0);
+}
+
+static void
+hold (OcgSessionPage *self,
+      const char     *session_id)
+{
+  OcgSync *sync = ocg_connection_get_sync (self->connection);
+
+  if (sync == NULL)
+    return;
+  /* A restarted server comes with a new sync */
+  if (sync != self->held_sync)
+    {
+      release_all (self);
+      g_set_weak_pointer (&self->held_sync, sync);
+    }
+  for (guint i = 0; i < self->held->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->held, i), session_id))
+      {
+        ocg_sync_track_session (sync, session_id);
+        return;
+      }
+  g_ptr_array_add (self->held, g_strdup (session_id));
+  ocg_sync_hold_session (sync, session_id);
+}
+
 /* The connection's sync, whose "messages-loaded" ends the loading state; a
  * restarted server comes with a new one */
 static OcgSync *
@@ -249,7 +287,7 @@ on_connection_notify (OcgConnection  *connection,
 {
   watch_sync (self);
   if (ocg_connection_get_state (connection) == OCG_CONNECTION_CONNECTED && self->session_id != NULL)
-    ocg_sync_track_session (ocg_connection_get_sync (connection), self->session_id);
+    hold (self, self->session_id);
   update_composer (self);
   ocg_prompt_dock_set_client (OCG_PROMPT_DOCK (self->prompt_dock), ocg_connection_get_client (connection));
 }
@@ -293,8 +331,20 @@ show_session (OcgSessionPage *self,
     }
 
   sync = watch_sync (self);
-  if (session_id != NULL && sync != NULL)
-    ocg_sync_track_session (sync, session_id);
+  /* What was shown is let go after what is shown now is held: a session
+   * shown again is not released in between */
+  {
+    g_autoptr(GPtrArray) before = g_ptr_array_copy (self->held, (GCopyFunc) g_strdup, NULL);
+    OcgSync *before_sync = self->held_sync;
+
+    g_ptr_array_set_free_func (before, g_free);
+    g_ptr_array_set_size (self->held, 0);
+    if (session_id != NULL)
+      hold (self, session_id);
+    if (before_sync != NULL && before_sync == self->held_sync)
+      for (guint i = 0; i < before->len; i++)
+        ocg_sync_release_session (before_sync, g_ptr_array_index (before, i));
+  }
 
   /* Until its messages are here, the session says it is loading; not that
    * it is empty */
@@ -768,6 +818,18 @@ back_action (GSimpleAction *action,
   show_session (self, parent);
 }
 
+/* A subagent's steps shown in a task step: its session is held too */
+static void
+load_child_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  const char *session_id = g_variant_get_string (parameter, NULL);
+
+  if (*session_id != '\0')
+    hold (user_data, session_id);
+}
+
 static void
 load_older_action (GSimpleAction *action,
                    GVariant      *parameter,
@@ -791,6 +853,7 @@ static const GActionEntry action_entries[] = {
   { .name = "open-child", .activate = open_child_action, .parameter_type = "s" },
   { .name = "back", .activate = back_action },
   { .name = "load-older", .activate = load_older_action, .parameter_type = "s" },
+  { .name = "load-child", .activate = load_child_action, .parameter_type = "s" },
 };
 
 /* GObject */
@@ -862,6 +925,8 @@ ocg_session_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  release_all (self);
+  g_clear_weak_pointer (&self->held_sync);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -884,6 +949,7 @@ ocg_session_page_finalize (GObject *object)
   g_free (self->title);
   g_hash_table_unref (self->pending_texts);
   g_ptr_array_unref (self->back);
+  g_ptr_array_unref (self->held);
   g_object_unref (self->cancellable);
   g_object_unref (self->actions);
 
@@ -994,6 +1060,7 @@ ocg_session_page_init (OcgSessionPage *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   self->pending_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->back = g_ptr_array_new_with_free_func (g_free);
+  self->held = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
