@@ -605,7 +605,9 @@ on_aborted (GObject      *source,
             gpointer      user_data)
 {
   OcgSessionPage *self;
-  g_autoptr(JsonNode) node = call_finish (source, result, user_data, &self);
+  JsonNode *node = call_finish (source, result, user_data, &self);
+
+  g_clear_pointer (&node, json_node_unref);
 }
 
 static void
@@ -704,7 +706,9 @@ on_deleted (GObject      *source,
             gpointer      user_data)
 {
   OcgSessionPage *self;
-  g_autoptr(JsonNode) node = call_finish (source, result, user_data, &self);
+  JsonNode *node = call_finish (source, result, user_data, &self);
+
+  g_clear_pointer (&node, json_node_unref);
 }
 
 static void
