@@ -233,6 +233,56 @@ on_row_middle_click (GtkGestureClick *gesture,
                               "win.open-in-new-tab", "s", ocg_record_get_id (row->session));
 }
 
+static gboolean
+unparent_later (gpointer data)
+{
+  gtk_widget_unparent (data);
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_row_menu_closed (GtkPopover *popover)
+{
+  g_idle_add (unparent_later, g_object_ref (popover));
+}
+
+/* A right click: where else the row's session can be opened */
+static void
+on_row_right_click (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    GtkListItem     *item)
+{
+  Row *row = g_object_get_data (G_OBJECT (item), "row");
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) tab = NULL;
+  g_autoptr(GMenuItem) right = NULL;
+  GtkWidget *popover;
+  const char *id;
+
+  if (row->session == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  id = ocg_record_get_id (row->session);
+  menu = g_menu_new ();
+  tab = g_menu_item_new (_("Open in New _Tab"), NULL);
+  g_menu_item_set_action_and_target_value (tab, "win.open-in-new-tab", g_variant_new_string (id));
+  g_menu_append_item (menu, tab);
+  right = g_menu_item_new (_("Open to the _Right"), NULL);
+  g_menu_item_set_action_and_target_value (right, "win.open-to-right", g_variant_new_string (id));
+  g_menu_append_item (menu, right);
+
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_widget_set_parent (popover, widget);
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  g_signal_connect (popover, "closed", G_CALLBACK (on_row_menu_closed), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -280,6 +330,10 @@ setup_row (GtkSignalListItemFactory *factory,
 
     gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (middle), GDK_BUTTON_MIDDLE);
     g_signal_connect (middle, "pressed", G_CALLBACK (on_row_middle_click), item);
+    gtk_widget_add_controller (row->expander, GTK_EVENT_CONTROLLER (middle));
+    middle = gtk_gesture_click_new ();
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (middle), GDK_BUTTON_SECONDARY);
+    g_signal_connect (middle, "pressed", G_CALLBACK (on_row_right_click), item);
     gtk_widget_add_controller (row->expander, GTK_EVENT_CONTROLLER (middle));
   }
   gtk_list_item_set_child (item, row->expander);

@@ -328,6 +328,58 @@ test_split (Fixture       *fixture,
   g_assert_true (ocg_window_get_composer (fixture->window) == ocg_session_page_get_composer (left));
 }
 
+/* A right click on a sidebar row offers the other ways to open it */
+static void
+test_row_menu (Fixture       *fixture,
+               gconstpointer  data)
+{
+  OcgSidebar *sidebar = OCG_SIDEBAR (ocg_window_get_sidebar (fixture->window));
+  GtkWidget *label = NULL, *row, *popover;
+  GtkGesture *right = NULL;
+  GMenuModel *model;
+  g_autofree char *action = NULL;
+  g_autofree char *target = NULL;
+  GListModel *controllers;
+
+  for (guint i = 0; i < 100 && label == NULL; i++)
+    {
+      label = app_test_find_label (GTK_WIDGET (sidebar), window_fixture_session_title (fixture, TOOLS));
+      if (label == NULL)
+        app_test_run_for (50);
+    }
+  g_assert_nonnull (label);
+  row = gtk_widget_get_ancestor (label, GTK_TYPE_TREE_EXPANDER);
+  controllers = gtk_widget_observe_controllers (row);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+        right = GTK_GESTURE (controller);
+    }
+  g_object_unref (controllers);
+  g_assert_nonnull (right);
+
+  g_signal_emit_by_name (right, "pressed", 1, 10.0, 10.0);
+  popover = app_test_find_by_type (row, GTK_TYPE_POPOVER_MENU, 0);
+  g_assert_nonnull (popover);
+  model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+  g_assert_cmpint (g_menu_model_get_n_items (model), ==, 2);
+  g_assert_true (g_menu_model_get_item_attribute (model, 1, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  g_assert_true (g_menu_model_get_item_attribute (model, 1, G_MENU_ATTRIBUTE_TARGET, "s", &target));
+  g_assert_cmpstr (action, ==, "win.open-to-right");
+  g_assert_cmpstr (target, ==, TOOLS);
+
+  /* Chosen, it opens the session to the right */
+  g_assert_true (gtk_widget_activate_action (popover, action, "s", target));
+  g_assert_nonnull (ocg_window_get_split_page (fixture->window));
+  g_assert_cmpstr (ocg_session_page_get_session (OCG_SESSION_PAGE (ocg_window_get_split_page (fixture->window))), ==, TOOLS);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  app_test_run_for (100);
+  g_assert_null (app_test_find_by_type (row, GTK_TYPE_POPOVER_MENU, 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +392,7 @@ main (int   argc,
   ADD ("session-from-events", test_session_from_events_in_tab);
   ADD ("restored", test_tabs_restored);
   ADD ("split", test_split);
+  ADD ("row-menu", test_row_menu);
 #undef ADD
 
   return g_test_run ();
