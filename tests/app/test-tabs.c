@@ -328,6 +328,12 @@ test_split (Fixture       *fixture,
   g_assert_true (ocg_window_get_composer (fixture->window) == ocg_session_page_get_composer (left));
 }
 
+static gboolean
+has_no_menu (gpointer row)
+{
+  return app_test_find_by_type (row, GTK_TYPE_POPOVER_MENU, 0) == NULL;
+}
+
 /* A right click on a sidebar row offers the other ways to open it */
 static void
 test_row_menu (Fixture       *fixture,
@@ -375,9 +381,9 @@ test_row_menu (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (popover, action, "s", target));
   g_assert_nonnull (ocg_window_get_split_page (fixture->window));
   g_assert_cmpstr (ocg_session_page_get_session (OCG_SESSION_PAGE (ocg_window_get_split_page (fixture->window))), ==, TOOLS);
+  /* Closed, the menu goes */
   gtk_popover_popdown (GTK_POPOVER (popover));
-  app_test_run_for (100);
-  g_assert_null (app_test_find_by_type (row, GTK_TYPE_POPOVER_MENU, 0));
+  g_assert_true (app_test_wait (has_no_menu, row, 30000));
 }
 
 int
