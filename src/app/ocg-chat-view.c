@@ -904,10 +904,9 @@ bind_row (GtkSignalListItemFactory *factory,
     }
   else
     {
+      /* A turn grouped again is a new object: it gets the error back */
+      ocg_turn_set_send_error (turn, g_hash_table_lookup (self->send_errors, ocg_turn_get_key (turn)));
       ocg_turn_row_set_turn (OCG_TURN_ROW (child), turn);
-      if (kind == OCG_TRANSCRIPT_HEAD)
-        ocg_turn_row_set_send_error (OCG_TURN_ROW (child),
-                                     g_hash_table_lookup (self->send_errors, ocg_turn_get_key (turn)));
     }
   name_row (box);
 }
@@ -1125,17 +1124,15 @@ ocg_chat_view_set_send_error (OcgChatView *self,
   else
     g_hash_table_remove (self->send_errors, message_id);
 
-  /* Update the visible head row of that turn */
-  for (GtkWidget *child = gtk_widget_get_first_child (self->list_view); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *box = gtk_widget_get_first_child (child);
-      GtkWidget *row = box != NULL ? g_object_get_data (G_OBJECT (box), "head") : NULL;
+  /* On the turn, whose head row shows it */
+  if (self->turns != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->turns)); i++)
+      {
+        g_autoptr(OcgTurn) turn = g_list_model_get_item (G_LIST_MODEL (self->turns), i);
 
-      if (row != NULL && gtk_widget_get_visible (row) && ocg_turn_row_get_turn (OCG_TURN_ROW (row)) != NULL &&
-          g_strcmp0 (ocg_turn_get_key (ocg_turn_row_get_turn (OCG_TURN_ROW (row))), message_id) == 0)
-        ocg_turn_row_set_send_error (OCG_TURN_ROW (row), error);
-    }
+        if (g_strcmp0 (ocg_turn_get_key (turn), message_id) == 0)
+          ocg_turn_set_send_error (turn, error);
+      }
 }
 
 static void

@@ -340,6 +340,14 @@ on_assistant_changed (GListModel *model,
   schedule_refresh (self);
 }
 
+static void
+on_send_error_changed (OcgTurn    *turn,
+                       GParamSpec *pspec,
+                       OcgTurnRow *self)
+{
+  ocg_turn_row_set_send_error (self, ocg_turn_get_send_error (turn));
+}
+
 void
 ocg_turn_row_set_turn (OcgTurnRow *self,
                        OcgTurn    *turn)
@@ -352,9 +360,13 @@ ocg_turn_row_set_turn (OcgTurnRow *self,
   unwatch_all (self);
   self->user_parts = NULL;
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->turn != NULL)
+    g_signal_handlers_disconnect_by_func (self->turn, on_send_error_changed, self);
   g_set_object (&self->turn, turn);
   g_clear_object (&self->session);
-  ocg_turn_row_set_send_error (self, NULL);
+  ocg_turn_row_set_send_error (self, turn != NULL ? ocg_turn_get_send_error (turn) : NULL);
+  if (turn != NULL)
+    g_signal_connect (turn, "notify::send-error", G_CALLBACK (on_send_error_changed), self);
 
   if (turn == NULL)
     {

@@ -12,6 +12,7 @@ struct _OcgTurn
   OcgMessage *user_message;
   GListStore *assistant;
   gboolean    latest;
+  char       *send_error;
 };
 
 G_DEFINE_FINAL_TYPE (OcgTurn, ocg_turn, G_TYPE_OBJECT)
@@ -20,6 +21,7 @@ enum {
   PROP_0,
   PROP_USER_MESSAGE,
   PROP_LATEST,
+  PROP_SEND_ERROR,
   N_PROPS
 };
 
@@ -31,6 +33,7 @@ ocg_turn_finalize (GObject *object)
   OcgTurn *self = OCG_TURN (object);
 
   g_free (self->key);
+  g_free (self->send_error);
   g_clear_object (&self->user_message);
   g_clear_object (&self->assistant);
 
@@ -53,6 +56,9 @@ ocg_turn_get_property (GObject    *object,
     case PROP_LATEST:
       g_value_set_boolean (value, self->latest);
       break;
+    case PROP_SEND_ERROR:
+      g_value_set_string (value, self->send_error);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -74,6 +80,11 @@ ocg_turn_class_init (OcgTurnClass *klass)
   properties[PROP_LATEST] =
     g_param_spec_boolean ("latest", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Why the user's message did not reach the server, for the user; NULL
+   * once it did */
+  properties[PROP_SEND_ERROR] =
+    g_param_spec_string ("send-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -179,4 +190,24 @@ ocg_turn_set_assistant (OcgTurn   *self,
   g_list_store_splice (self->assistant, prefix, n_old - prefix - suffix,
                        prefix < messages->len ? messages->pdata + prefix : NULL,
                        messages->len - prefix - suffix);
+}
+
+const char *
+ocg_turn_get_send_error (OcgTurn *self)
+{
+  g_return_val_if_fail (OCG_IS_TURN (self), NULL);
+  return self->send_error;
+}
+
+void
+ocg_turn_set_send_error (OcgTurn    *self,
+                         const char *error)
+{
+  g_return_if_fail (OCG_IS_TURN (self));
+
+  if (g_strcmp0 (self->send_error, error) == 0)
+    return;
+  g_free (self->send_error);
+  self->send_error = g_strdup (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEND_ERROR]);
 }

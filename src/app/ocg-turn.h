@@ -24,5 +24,8 @@ void        ocg_turn_set_latest         (OcgTurn    *self,
 GListModel *ocg_turn_get_assistant      (OcgTurn    *self);
 void        ocg_turn_set_assistant      (OcgTurn    *self,
                                          GPtrArray  *messages);
+const char *ocg_turn_get_send_error     (OcgTurn    *self);
+void        ocg_turn_set_send_error     (OcgTurn    *self,
+                                         const char *error);
 
 G_END_DECLS
