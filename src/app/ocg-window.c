@@ -1,10 +1,14 @@
 /* ocg-window.c
  *
- * One window per project: the sessions on the left, the open session on the
- * right, folding into one pane on a narrow window. The window follows the
- * connection's state in its header (and a banner when something is wrong),
- * but never empties the transcript while reconnecting: the store keeps what
- * is known and the sync corrects it.
+ * One window per project: the sessions on the left, the open ones on the
+ * right, folding into one pane on a narrow window. The window is a shell:
+ * each open session is an OcgSessionPage, in a tab (AdwTabView) or in the
+ * pane to the right of the tabs, and the window follows the active one (the
+ * selected tab's, or the right pane's while the focus is there) for its
+ * title, the sidebar's selection, its header menu and its shortcuts. It
+ * follows the connection's state in its header (and a banner when something
+ * is wrong), but never empties a transcript while reconnecting: the store
+ * keeps what is known and the sync corrects it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
