@@ -77,18 +77,26 @@ clear_values (OcgRecord *self)
   g_clear_pointer (&priv->lengths, g_free);
 }
 
-/* The text changed */
+/* The text changed; @has_nul: whether it may hold a U+0000 */
 static void
-set_text (OcgRecord *self,
-          char      *text)
+adopt_text (OcgRecord *self,
+            char      *text,
+            gboolean   has_nul)
 {
   OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
 
   g_free (priv->text);
   priv->text = text;
-  priv->has_nul = strstr (text, "\\u0000") != NULL;
+  priv->has_nul = has_nul;
   if (priv->exact != NULL)
     g_hash_table_remove_all (priv->exact);
+}
+
+static void
+set_text (OcgRecord *self,
+          char      *text)
+{
+  adopt_text (self, text, strstr (text, "\\u0000") != NULL);
 }
 
 static void
@@ -293,12 +301,13 @@ find_long_member (OcgRecord  *self,
   return longest;
 }
 
-/* Reads @json into @self, a record that holds nothing yet. A long string
- * (a 50 MB answer) is kept once: outside the text, as a grown field is,
- * rather than escaped in the text and copied again as a property's value. */
-static void
-fill (OcgRecord  *self,
-      JsonObject *json)
+/* Writes @json into @self's text, a record that holds nothing yet. A long
+ * string (a 50 MB answer) is kept once: outside the text, as a grown field
+ * is, rather than escaped in the text and copied again as a property's
+ * value. Returns the path of that string, if any, for read_values(). */
+static const char *
+fill_text (OcgRecord  *self,
+           JsonObject *json)
 {
   OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
   const char *detached;
@@ -337,6 +346,16 @@ fill (OcgRecord  *self,
     }
   else
     set_text (self, serialize (json));
+  return detached;
+}
+
+/* Reads @json into @self, a record that holds nothing yet */
+static void
+fill (OcgRecord  *self,
+      JsonObject *json)
+{
+  OcgRecordPrivate *priv = ocg_record_get_instance_private (self);
+  const char *detached = fill_text (self, json);
 
   priv->values = read_values (self, json, detached, &priv->lengths);
 }
@@ -727,8 +746,9 @@ same_object (OcgRecord *a,
   return g_string_equal (ta, tb);
 }
 
-/* Moves what @fresh holds into @self and notifies the properties whose
- * values changed. @json is the object @fresh was read from, if at hand. */
+/* Moves what @fresh holds into @self, a different object (see
+ * same_object()), and notifies the properties whose values changed. @json is
+ * the object @fresh was read from, if at hand. */
 static gboolean
 take_from (OcgRecord  *self,
            OcgRecord  *fresh,
@@ -738,9 +758,6 @@ take_from (OcgRecord  *self,
   OcgRecordPrivate *fpriv = ocg_record_get_instance_private (fresh);
   GPtrArray *pspecs = get_json_pspecs (G_OBJECT_TYPE (self));
   gboolean changed = FALSE;
-
-  if (same_object (self, fresh))
-    return FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 0; i < pspecs->len; i++)
@@ -760,11 +777,7 @@ take_from (OcgRecord  *self,
   priv->lengths = g_steal_pointer (&fpriv->lengths);
   priv->grow_field = g_steal_pointer (&fpriv->grow_field);
   priv->grow = g_steal_pointer (&fpriv->grow);
-  g_free (priv->text);
-  priv->text = g_steal_pointer (&fpriv->text);
-  priv->has_nul = fpriv->has_nul;
-  if (priv->exact != NULL)
-    g_hash_table_remove_all (priv->exact);
+  adopt_text (self, g_steal_pointer (&fpriv->text), fpriv->has_nul);
 
   /* A record read in full stays readable without parsing again, unless
    * @json holds a U+0000 the way ocg_json_parse() writes it */
@@ -788,12 +801,19 @@ ocg_record_replace (OcgRecord  *self,
                     JsonObject *json)
 {
   g_autoptr(OcgRecord) fresh = NULL;
+  OcgRecordPrivate *fpriv;
+  const char *detached;
 
   g_return_val_if_fail (OCG_IS_RECORD (self), FALSE);
   g_return_val_if_fail (json != NULL, FALSE);
 
+  /* The same object again (the usual case) costs its text only */
   fresh = g_object_new (G_OBJECT_TYPE (self), NULL);
-  fill (fresh, json);
+  detached = fill_text (fresh, json);
+  if (same_object (self, fresh))
+    return FALSE;
+  fpriv = ocg_record_get_instance_private (fresh);
+  fpriv->values = read_values (fresh, json, detached, &fpriv->lengths);
   return take_from (self, fresh, json);
 }
 
@@ -813,6 +833,8 @@ ocg_record_take (OcgRecord *self,
   g_return_val_if_fail (OCG_IS_RECORD (fresh) && G_OBJECT_TYPE (fresh) == G_OBJECT_TYPE (self), FALSE);
   g_return_val_if_fail (g_strcmp0 (ocg_record_get_id (self), ocg_record_get_id (fresh)) == 0, FALSE);
 
+  if (same_object (self, fresh))
+    return FALSE;
   return take_from (self, fresh, NULL);
 }
 
