@@ -300,17 +300,13 @@ gboolean
 ocg_store_remove_session (OcgStore   *self,
                           const char *session_id)
 {
-  g_autoptr(GPtrArray) message_ids = NULL;
   gboolean removed;
 
   g_return_val_if_fail (OCG_IS_STORE (self), FALSE);
   g_return_val_if_fail (session_id != NULL, FALSE);
 
   removed = ocg_record_store_remove (self->sessions, session_id);
-
-  message_ids = ocg_record_store_remove_group (self->messages, session_id);
-  for (guint i = 0; i < message_ids->len; i++)
-    remove_message_parts (self, g_ptr_array_index (message_ids, i));
+  ocg_store_release_messages (self, session_id);
 
   for (guint k = 0; k < G_N_ELEMENTS (self->requests); k++)
     g_ptr_array_unref (ocg_record_store_remove_group (self->requests[k], session_id));
