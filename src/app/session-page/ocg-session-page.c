@@ -599,10 +599,11 @@ call_finish (GObject       *source,
   return node;
 }
 
+/* A call whose answer says nothing more than that it worked */
 static void
-on_aborted (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_call_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   OcgSessionPage *self;
   JsonNode *node = call_finish (source, result, user_data, &self);
@@ -616,7 +617,7 @@ stop (OcgSessionPage *self)
   OcgClient *client = ocg_connection_get_client (self->connection);
 
   if (client != NULL && self->session_id != NULL)
-    ocg_client_abort_async (client, self->session_id, self->cancellable, on_aborted,
+    ocg_client_abort_async (client, self->session_id, self->cancellable, on_call_done,
                             call_new (self, _("Could not stop the agent: %s")));
 }
 
@@ -701,17 +702,6 @@ rename_action (GSimpleAction *action,
 }
 
 static void
-on_deleted (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  OcgSessionPage *self;
-  JsonNode *node = call_finish (source, result, user_data, &self);
-
-  g_clear_pointer (&node, json_node_unref);
-}
-
-static void
 on_delete_response (AdwMessageDialog *dialog,
                     const char       *response,
                     OcgSessionPage   *self)
@@ -720,7 +710,7 @@ on_delete_response (AdwMessageDialog *dialog,
   OcgClient *client = ocg_connection_get_client (self->connection);
 
   if (g_strcmp0 (response, "delete") == 0 && client != NULL)
-    ocg_client_delete_session_async (client, session_id, self->cancellable, on_deleted,
+    ocg_client_delete_session_async (client, session_id, self->cancellable, on_call_done,
                                      call_new (self, _("Could not delete the session: %s")));
 }
 
