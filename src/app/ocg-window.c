@@ -346,12 +346,10 @@ on_selected_page_changed (OcgWindow *self)
 {
   AdwTabPage *tab = adw_tab_view_get_selected_page (self->tab_view);
 
+  /* The window follows it (set_active_page() says so) */
   set_active_page (self, tab != NULL ? page_of (tab) : NULL);
-  if (tab == NULL)
-    return;
-  adw_tab_page_set_needs_attention (tab, FALSE);
-  on_page_session_changed (self);
-  save_tabs (self);
+  if (tab != NULL)
+    adw_tab_page_set_needs_attention (tab, FALSE);
 }
 
 /* The split: a second session in a pane to the right, live as the tabs
@@ -1403,8 +1401,6 @@ ocg_window_new (OcgApplication *application,
   }
 
   on_page_session_changed (self);
-  update_title (self);
-  update_connection (self);
   ocg_session_page_focus_composer (self->page);
   return self;
 }
