@@ -26,15 +26,8 @@ typedef WindowFixture Fixture;
 
 #define session_title window_fixture_session_title
 
-static gboolean
-page_loaded (gpointer data)
-{
-  OcgSessionPage *page = data;
-  OcgChatView *view = OCG_CHAT_VIEW (ocg_session_page_get_chat_view (page));
-
-  return !ocg_chat_view_get_loading (view) &&
-         g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))) > 0;
-}
+#define page_loaded window_fixture_page_loaded
+#define not_loading window_fixture_page_not_loading
 
 static gboolean
 action_enabled (OcgSessionPage *page,
@@ -224,14 +217,6 @@ test_page_is_freed (Fixture       *fixture,
   /* The connection goes on for the window that still shows a session */
   app_test_run_for (200);
   g_assert_true (OCG_IS_CONNECTION (fixture->connection));
-}
-
-static gboolean
-not_loading (gpointer data)
-{
-  OcgChatView *view = OCG_CHAT_VIEW (ocg_session_page_get_chat_view (data));
-
-  return !ocg_chat_view_get_loading (view);
 }
 
 static guint

@@ -49,14 +49,8 @@ selected (Fixture *fixture)
   return adw_tab_view_get_page_position (view, adw_tab_view_get_selected_page (view));
 }
 
-static gboolean
-page_loaded (gpointer data)
-{
-  OcgChatView *view = OCG_CHAT_VIEW (ocg_session_page_get_chat_view (data));
-
-  return !ocg_chat_view_get_loading (view) &&
-         g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))) > 0;
-}
+#define page_loaded window_fixture_page_loaded
+#define page_not_loading window_fixture_page_not_loading
 
 static GtkWidget *
 tab_bar (Fixture *fixture)
@@ -182,12 +176,6 @@ test_closed_tab_is_freed (Fixture       *fixture,
   g_assert_cmpstr (ocg_window_get_session (fixture->window), ==, TOOLS);
   g_assert_true (g_action_group_get_action_enabled (ocg_session_page_get_actions (tab_page (fixture, 0)), "rename"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "session.load-older", "s", TOOLS));
-}
-
-static gboolean
-page_not_loading (gpointer data)
-{
-  return !ocg_chat_view_get_loading (OCG_CHAT_VIEW (ocg_session_page_get_chat_view (data)));
 }
 
 /* A session the server made while the window was open, known from its

@@ -5,7 +5,9 @@
 #include "window-fixture.h"
 
 #include "app-test-util.h"
+#include "ocg-chat-view.h"
 #include "ocg-json.h"
+#include "ocg-session-page.h"
 
 JsonNode *
 window_fixture_load_json (const char *name)
@@ -171,4 +173,21 @@ window_fixture_count_requests (FakeServer *server,
     if (g_str_has_prefix (g_ptr_array_index (requests, i), prefix))
       n++;
   return n;
+}
+
+/* For app_test_wait(): the session page @page shows its session's turns */
+gboolean
+window_fixture_page_loaded (gpointer page)
+{
+  OcgChatView *view = OCG_CHAT_VIEW (ocg_session_page_get_chat_view (page));
+
+  return !ocg_chat_view_get_loading (view) &&
+         g_list_model_get_n_items (G_LIST_MODEL (ocg_chat_view_get_turns (view))) > 0;
+}
+
+/* For app_test_wait(): the session page @page no longer says it loads */
+gboolean
+window_fixture_page_not_loading (gpointer page)
+{
+  return !ocg_chat_view_get_loading (OCG_CHAT_VIEW (ocg_session_page_get_chat_view (page)));
 }

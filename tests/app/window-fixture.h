@@ -55,6 +55,8 @@ typedef struct
 } WindowRequest;
 
 gboolean  window_fixture_has_request    (gpointer    request);
+gboolean  window_fixture_page_loaded    (gpointer    page);
+gboolean  window_fixture_page_not_loading (gpointer  page);
 guint     window_fixture_count_requests (FakeServer *server,
                                          const char *prefix);
 
